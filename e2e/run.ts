@@ -26,7 +26,7 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
       cwd: here,
-      env: { ...process.env, PASSERELLE_E2E_BASE_URL: server.baseUrl },
+      env: { ...process.env, PASSERELLE_E2E_BASE_URL: server.baseUrl, PASSERELLE_E2E_MAIL_DIR: server.mailDir },
       stdio: 'inherit',
     });
     child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));

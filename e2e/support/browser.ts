@@ -12,6 +12,8 @@ export const TIMEOUT_MS = 30_000;
 
 export interface E2E {
   baseUrl: string;
+  /** Where the server's outgoing mail lands (local SMTP sink). */
+  mailDir: string;
   browser: Browser;
   /** A fresh browser context (own cookies and storage) with one page. */
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
@@ -25,6 +27,7 @@ export function useE2E(): E2E {
   let server: RunningServer | null = null;
   const state: E2E = {
     baseUrl: '',
+    mailDir: '',
     browser: undefined as unknown as Browser,
     async newPage() {
       const context = await state.browser.newContext({
@@ -40,9 +43,11 @@ export function useE2E(): E2E {
   before(async () => {
     if (process.env.PASSERELLE_E2E_BASE_URL) {
       state.baseUrl = process.env.PASSERELLE_E2E_BASE_URL;
+      state.mailDir = process.env.PASSERELLE_E2E_MAIL_DIR ?? '';
     } else {
       server = await startServer();
       state.baseUrl = server.baseUrl;
+      state.mailDir = server.mailDir;
     }
     state.browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMailSink } from './mail-sink.ts';
 
 /** The repository root: the server is started from there, as `npm start` does. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,6 +18,8 @@ const STOP_TIMEOUT_MS = 20_000;
 
 export interface RunningServer {
   baseUrl: string;
+  /** Folder where the local SMTP sink writes every mail the server sends (see mail-sink.ts). */
+  mailDir: string;
   stop(): Promise<void>;
 }
 
@@ -88,22 +91,28 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
 
 /**
  * Starts the real server (`apps/server/src/main.ts`) on a free port with a fresh embedded database in a
- * temporary folder: the demo cooperation loads on the empty database, background jobs are off.
+ * temporary folder: the demo cooperation loads on the empty database; background jobs run, and outgoing
+ * mail goes to a local SMTP sink whose folder is returned as `mailDir`.
  */
 export async function startServer(): Promise<RunningServer> {
   ensureWebBuild();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'passerelle-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Outgoing mail (oral pathway packets) goes to a local SMTP sink the tests read.
+  const mail = await startMailSink();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
     PASSERELLE_DATA_DIR: dataDir,
-    PASSERELLE_JOBS: 'false',
+    // The job worker runs so that queued mail (oral pathway packets) reaches the sink.
+    PASSERELLE_JOBS: 'true',
     PASSERELLE_DEMO: 'true',
     PASSERELLE_PUBLIC_URL: baseUrl,
     PASSERELLE_LOG_LEVEL: 'warn',
+    PASSERELLE_SMTP_URL: mail.url,
+    PASSERELLE_MAIL_FROM: 'passerelle@e2e.test',
   };
   // The browser tests always run on the embedded database, whatever the shell points at.
   delete env.DATABASE_URL;
@@ -128,6 +137,7 @@ export async function startServer(): Promise<RunningServer> {
       clearTimeout(timer);
     }
     await rm(dataDir, { recursive: true, force: true });
+    await mail.stop();
   };
 
   try {
@@ -136,5 +146,5 @@ export async function startServer(): Promise<RunningServer> {
     await stop();
     throw error;
   }
-  return { baseUrl, stop };
+  return { baseUrl, mailDir: mail.dir, stop };
 }

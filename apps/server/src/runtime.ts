@@ -85,7 +85,7 @@ export async function startRuntime(deps: RuntimeDeps): Promise<Runtime> {
 
   let worker: JobWorker | undefined;
   if (config.jobs) {
-    const definitions = registeredJobs({ db, clock, ids });
+    const definitions = registeredJobs({ db, clock, ids, mailer: deps.mailer, publicUrl: config.publicUrl });
     await ensureSchedules(db, jobSchedules(definitions), clock.now());
     worker = new JobWorker({
       db,

@@ -311,6 +311,9 @@ describe('patients outside the actor’s care', () => {
  */
 const RESOURCE_TABLES: Record<string, string> = {
   'GET /api/v1/admin/users/:id': 'users',
+  // Oral anticancer pathway.
+  'GET /api/v1/oral/treatments/:id': 'oral_treatments',
+  'GET /api/v1/oral/documents/:id/pdf': 'oral_documents',
 };
 
 function resourceTable(route: ApiRoute): string {
@@ -394,6 +397,57 @@ async function seedResources(coop: TestCooperation) {
       status: 'draft',
     })
     .execute();
+  // --- oral anticancer pathway: a treatment of a patient cared for at establishment a, and its documents.
+  const oralTreatmentId = randomUUID();
+  const oralPatientId = await coop.patient({ birthName: 'VOIE-ORALE', careAt: ['a'] });
+  await coop.db
+    .insertInto('oral_treatments')
+    .values({
+      id: oralTreatmentId,
+      cooperation_id: coop.cooperationId,
+      patient_id: oralPatientId,
+      establishment_id: coop.establishments.a,
+      drug_code: 'imatinib',
+      dose_mg: 400,
+      schedule_code: 'continuous_once_daily',
+      start_date: '2026-01-05',
+      prescriber_id: prescriber.id,
+      dispensing_channel: 'community_pharmacy',
+      indication: 'Authorization fixture',
+      created_by: prescriber.id,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    .execute();
+  await coop.db
+    .insertInto('oral_documents')
+    .values({
+      id: randomUUID(),
+      cooperation_id: coop.cooperationId,
+      treatment_id: oralTreatmentId,
+      plan_version: 1,
+      snapshot: JSON.stringify({
+        treatmentId: oralTreatmentId,
+        planVersion: 1,
+        patient: { displayName: 'VOIE-ORALE Marie', birthDate: '1961-04-12' },
+        drugCode: 'imatinib',
+        doseMg: 400,
+        scheduleCode: 'continuous_once_daily',
+        startDate: '2026-01-05',
+        calendarCycles: 1,
+        food: 'with_food',
+        indication: 'Authorization fixture',
+        prescriberName: 'Dr Test',
+        establishmentName: 'CH Alpha',
+        dispensingChannel: 'community_pharmacy',
+        generatedAt: '2026-01-05T08:00:00.000Z',
+      }),
+      reason: 'Primo-prescription',
+      created_by: prescriber.id,
+      created_at: new Date(),
+    })
+    .execute();
+  // --- end oral anticancer pathway
 }
 let seeded: Promise<void> | undefined;
 const seedBoth = () =>

@@ -36,6 +36,15 @@ export const PERMISSIONS = [
   'prescription:write',
   'prescription:validate',
   'fit_to_treat:record',
+  // Oral anticancer pathway.
+  'oral:read',
+  'oral:write',
+  'oral:consult_medical',
+  'oral:consult_pharma',
+  'oral:consult_nursing',
+  'oral:followup',
+  'oral:configure',
+  'oral:received',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -70,6 +79,25 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   cooperation_manager: ['organisation:read', 'organisation:manage', 'audit:read', 'jobs:read'],
   administrator: ['organisation:read', 'organisation:manage', 'users:manage', 'audit:read', 'jobs:read'],
 };
+
+// --- Oral anticancer pathway --------------------------------------------------------------------------
+/**
+ * The physician, pharmacist and nurses of the primo-prescription each record their consultation; the nurse
+ * coordinator runs the follow-up; community professionals only read what was sent to them (`oral:received`),
+ * never the hospital's board. Added to the roles above without touching their lists.
+ */
+const ORAL_ROLE_PERMISSIONS: Partial<Record<Role, Permission[]>> = {
+  prescriber: ['oral:read', 'oral:write', 'oral:consult_medical', 'oral:followup'],
+  pharmacist: ['oral:read', 'oral:write', 'oral:consult_pharma'],
+  nurse: ['oral:read', 'oral:consult_nursing'],
+  nurse_coordinator: ['oral:read', 'oral:write', 'oral:consult_nursing', 'oral:followup', 'oral:configure'],
+  community_professional: ['oral:received'],
+  cooperation_manager: ['oral:configure'],
+};
+for (const [role, extra] of Object.entries(ORAL_ROLE_PERMISSIONS) as [Role, Permission[]][]) {
+  ROLE_PERMISSIONS[role] = [...ROLE_PERMISSIONS[role], ...extra];
+}
+// --- end oral anticancer pathway ----------------------------------------------------------------------
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

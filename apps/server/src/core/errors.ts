@@ -56,6 +56,11 @@ export const ERROR_STATUS = {
   OIDC_ACCOUNT_NOT_LINKED: 403,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+  // Oral anticancer pathway.
+  UNKNOWN_DRUG: 400,
+  LINK_INVALID: 404,
+  LINK_ALREADY_USED: 409,
+  LINK_EXPIRED: 410,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

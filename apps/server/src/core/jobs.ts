@@ -430,6 +430,8 @@ export interface JobWorkerOptions {
   log?: JobLog;
   /** Distinguishes this worker's leases; unique per process by default. */
   workerId?: string;
+  /** Claim only this cooperation's jobs (tests whose cooperations share one database). */
+  cooperationId?: string;
   /** Pause between polls when there is nothing to do. One query a second is light for PGlite. */
   pollIntervalMs?: number;
   /** How long a claim holds before another worker may take the job over; renewed while it runs. */
@@ -451,6 +453,7 @@ export class JobWorker {
   readonly #pollIntervalMs: number;
   readonly #leaseMs: number;
   readonly #backoff: BackoffOptions;
+  readonly #cooperationId: string | undefined;
   #loop: Promise<void> | undefined;
   #stopping = false;
   #wake: (() => void) | undefined;
@@ -466,6 +469,7 @@ export class JobWorker {
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? 5 * 60_000;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.#cooperationId = options.cooperationId;
   }
 
   get queues(): string[] {
@@ -592,6 +596,7 @@ export class JobWorker {
           .selectFrom('jobs')
           .select('id')
           .where('queue', 'in', queues)
+          .$if(this.#cooperationId !== undefined, (q) => q.where('cooperation_id', '=', this.#cooperationId!))
           .where((w) =>
             w.or([
               w.and([w('status', '=', 'pending'), w('run_at', '<=', now)]),

@@ -10,6 +10,12 @@ import {
   IconShieldCheck,
   IconUsers,
   IconUserSearch,
+  // Oral anticancer pathway.
+  IconAddressBook,
+  IconMailbox,
+  IconPhoneCall,
+  IconPill,
+  IconSettings,
   type Icon,
 } from '@tabler/icons-react';
 
@@ -27,7 +33,13 @@ export interface NavItem {
     | 'users'
     | 'rolePolicies'
     | 'audit'
-    | 'jobs';
+    | 'jobs'
+    // Oral anticancer pathway.
+    | 'oralBoard'
+    | 'oralFollowUp'
+    | 'oralDirectory'
+    | 'oralReceived'
+    | 'oralSettings';
   icon: Icon;
   /** The permission the module needs at the current establishment; none for the home page. */
   permission?: string;
@@ -67,6 +79,19 @@ export const NAV_ITEMS: NavItem[] = [
     permission: 'referential:read',
     section: 'care',
   },
+  // --- Oral anticancer pathway
+  { to: '/oral', label: 'oralBoard', icon: IconPill, permission: 'oral:read', section: 'care', end: true },
+  { to: '/oral/follow-up', label: 'oralFollowUp', icon: IconPhoneCall, permission: 'oral:followup', section: 'care' },
+  { to: '/oral/directory', label: 'oralDirectory', icon: IconAddressBook, permission: 'oral:read', section: 'care' },
+  { to: '/oral/received', label: 'oralReceived', icon: IconMailbox, permission: 'oral:received', section: 'care' },
+  {
+    to: '/oral/settings',
+    label: 'oralSettings',
+    icon: IconSettings,
+    permission: 'oral:configure',
+    section: 'administration',
+  },
+  // --- end oral anticancer pathway
   {
     to: '/organisation',
     label: 'organisation',

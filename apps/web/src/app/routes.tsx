@@ -11,6 +11,17 @@ import { AccountPage } from '../features/auth/AccountPage.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { OrganisationPage } from '../features/organisation/OrganisationPage.tsx';
+import {
+  AcknowledgePage,
+  OralBoardPage,
+  OralDirectoryPage,
+  OralFollowUpPage,
+  OralNewTreatmentPage,
+  OralReceivedPage,
+  OralSettingsPage,
+  OralTreatmentPage,
+  PatientFormPage,
+} from '../features/oral-pathway/index.ts';
 import { IdentityAlertsPage } from '../features/patients/IdentityAlertsPage.tsx';
 import { PatientCreatePage } from '../features/patients/PatientCreatePage.tsx';
 import { PatientPage } from '../features/patients/PatientPage.tsx';
@@ -44,6 +55,9 @@ const guarded = (permission: string, element: React.ReactNode) => (
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  // Oral anticancer pathway, without an account: the patient's form and the community acknowledgement.
+  { path: '/suivi', element: <PatientFormPage /> },
+  { path: '/accuse-reception', element: <AcknowledgePage /> },
   {
     path: '/',
     element: <RequireSession />,
@@ -58,6 +72,15 @@ export const router = createBrowserRouter([
       { path: 'pharmacy/validation', element: guarded('prescription:validate', <ValidationQueuePage />) },
       { path: 'pharmacy/prescriptions/:id', element: guarded('prescription:read', <PrescriptionPage />) },
       { path: 'pharmacy/referential', element: guarded('referential:read', <ReferentialPage />) },
+      // --- Oral anticancer pathway
+      { path: 'oral', element: guarded('oral:read', <OralBoardPage />) },
+      { path: 'oral/new', element: guarded('oral:consult_medical', <OralNewTreatmentPage />) },
+      { path: 'oral/treatments/:id', element: guarded('oral:read', <OralTreatmentPage />) },
+      { path: 'oral/follow-up', element: guarded('oral:followup', <OralFollowUpPage />) },
+      { path: 'oral/directory', element: guarded('oral:read', <OralDirectoryPage />) },
+      { path: 'oral/received', element: guarded('oral:received', <OralReceivedPage />) },
+      { path: 'oral/settings', element: guarded('oral:configure', <OralSettingsPage />) },
+      // --- end oral anticancer pathway
       { path: 'identity-alerts', element: guarded('patient:identity_review', <IdentityAlertsPage />) },
       { path: 'organisation', element: guarded('organisation:read', <OrganisationPage />) },
       { path: 'admin/users', element: guarded('users:manage', <UsersPage />) },

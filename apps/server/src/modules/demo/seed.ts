@@ -4,6 +4,7 @@ import type { DB } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { randomIds, type IdGenerator } from '../../core/ids.ts';
 import { hashPassword } from '../identity/index.ts';
+import { seedOralPathwayDemoForSystem } from '../oral-pathway/index.ts';
 import { flagDuplicatesForSystem } from '../patients/index.ts';
 import {
   DEMO_REFERENTIAL,
@@ -118,6 +119,12 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
       settings: demoPharmacySettings(pharmacyUnit.establishment_id),
       now: options.now,
     });
+    // The oral anticancer pathway: directory and patients at every stage.
+    const oralTreatments = await seedOralPathwayDemoForSystem(trx, {
+      cooperationId: rows.cooperation.id,
+      now: options.now,
+      ids,
+    });
     // One event for the load: counts only, never patient data.
     await appendAudit(
       trx,
@@ -138,6 +145,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
           careRelationships: rows.careRelationships.length,
           identityAlerts,
           regimens: Object.keys(referential.regimenIds).length,
+          oralTreatments,
         },
       },
       ids,

@@ -3,13 +3,19 @@ import type { Clock } from '../../core/clock.ts';
 import type { DB } from '../../core/db/index.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import type { JobDefinition } from '../../core/jobs.ts';
+import type { Mailer } from '../../core/mailer.ts';
 import { auditJobs } from '../audit/index.ts';
+import { oralPathwayJobs } from '../oral-pathway/index.ts';
 import { jobsHousekeeping } from './jobs.service.ts';
 
 export interface JobRegistryDeps {
   db: Kysely<DB>;
   clock: Clock;
   ids: IdGenerator;
+  /** Outgoing mail (oral pathway packets); absent when no SMTP server is configured. */
+  mailer?: Mailer | undefined;
+  /** Public URL of the app, for links in mails. */
+  publicUrl?: string;
 }
 
 /**
@@ -17,5 +23,9 @@ export interface JobRegistryDeps {
  * when recurring, schedule); a new module adds one line here.
  */
 export function registeredJobs(deps: JobRegistryDeps): JobDefinition[] {
-  return [...auditJobs(deps), ...jobsHousekeeping(deps)];
+  return [
+    ...auditJobs(deps),
+    ...jobsHousekeeping(deps),
+    ...oralPathwayJobs({ ...deps, mailer: deps.mailer, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
+  ];
 }
