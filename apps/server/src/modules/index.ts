@@ -3,6 +3,7 @@ import { auditRoutes } from './audit/index.ts';
 import { metaRoutes } from './demo/index.ts';
 import { adminRoutes, identityRoutes, oidcRoutes } from './identity/index.ts';
 import { jobsRoutes } from './jobs/index.ts';
+import { nuclearMedicineRoutes } from './nuclear-medicine/index.ts';
 import { organisationRoutes } from './organisation/index.ts';
 import { patientRoutes } from './patients/index.ts';
 import { pharmacyReferentialRoutes, prescriptionRoutes } from './pharmacy/index.ts';
@@ -22,4 +23,5 @@ export async function registerModules(api: FastifyInstance, deps: ModuleDeps): P
   metaRoutes(api, deps);
   pharmacyReferentialRoutes(api, deps);
   prescriptionRoutes(api, deps);
+  nuclearMedicineRoutes(api, deps);
 }

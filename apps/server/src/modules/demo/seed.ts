@@ -13,6 +13,7 @@ import {
 } from '../pharmacy/index.ts';
 import { DEMO_PASSWORD, DEMO_SLUG } from './demo-data.ts';
 import * as repo from './demo.repository.ts';
+import { seedDemoNuclearMedicine } from './nuclear-medicine.ts';
 import { generateDemo } from './generate.ts';
 
 export const DEFAULT_DEMO_PATIENTS = 2000;
@@ -118,6 +119,12 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
       settings: demoPharmacySettings(pharmacyUnit.establishment_id),
       now: options.now,
     });
+    // The shared nuclear-medicine department (issue 6).
+    const nuclearMedicine = await seedDemoNuclearMedicine(trx, rows, {
+      now: options.now,
+      ids,
+      seed: options.seed ?? DEFAULT_DEMO_SEED,
+    });
     // One event for the load: counts only, never patient data.
     await appendAudit(
       trx,
@@ -138,6 +145,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
           careRelationships: rows.careRelationships.length,
           identityAlerts,
           regimens: Object.keys(referential.regimenIds).length,
+          nuclearMedicine,
         },
       },
       ids,
