@@ -9,3 +9,4 @@ export * from './meta.ts';
 export * from './pharmacy-referential.ts';
 export * from './prescriptions.ts';
 export * from './oral-pathway.ts';
+export * from './nuclear-medicine.ts';

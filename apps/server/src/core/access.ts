@@ -45,6 +45,13 @@ export const PERMISSIONS = [
   'oral:followup',
   'oral:configure',
   'oral:received',
+  // Shared nuclear medicine: read the department, planning and counter; plan sessions; book exams; record
+  // exams performed and radiopharmaceutical deliveries; configure shares and tariffs.
+  'nm:read',
+  'nm:plan',
+  'nm:book',
+  'nm:record',
+  'nm:configure',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,14 +76,32 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Day-hospital nurses record the "OK chimio" the physician gives.
   nurse: [...CLINICAL, 'prescription:read', 'fit_to_treat:record'],
   nurse_coordinator: CLINICAL,
-  nuclear_medicine_physician: CLINICAL,
-  // Secretaries register patients and their identifiers; identity vigilance is theirs day to day.
-  medical_secretary: ['patient:read', 'patient:write', 'patient:identity_review', 'organisation:read'],
+  // The department's physicians draw up the session rota among themselves, book and perform exams.
+  nuclear_medicine_physician: [...CLINICAL, 'nm:read', 'nm:plan', 'nm:book', 'nm:record'],
+  // Secretaries register patients and their identifiers; identity vigilance is theirs day to day. In nuclear
+  // medicine they book exams and keep the day's schedule.
+  medical_secretary: [
+    'patient:read',
+    'patient:write',
+    'patient:identity_review',
+    'organisation:read',
+    'nm:read',
+    'nm:book',
+  ],
   pathologist: CLINICAL,
   clinical_research: ['patient:read', 'organisation:read'],
   tumour_board_coordinator: ['patient:read', 'patient:write', 'organisation:read'],
   community_professional: ['patient:read', 'organisation:read'],
-  cooperation_manager: ['organisation:read', 'organisation:manage', 'audit:read', 'jobs:read'],
+  // The cooperation's manager follows the counter, arbitrates the sessions and sets the agreed shares.
+  cooperation_manager: [
+    'organisation:read',
+    'organisation:manage',
+    'audit:read',
+    'jobs:read',
+    'nm:read',
+    'nm:plan',
+    'nm:configure',
+  ],
   administrator: ['organisation:read', 'organisation:manage', 'users:manage', 'audit:read', 'jobs:read'],
 };
 

@@ -4,6 +4,7 @@ import { metaRoutes } from './demo/index.ts';
 import { adminRoutes, identityRoutes, oidcRoutes } from './identity/index.ts';
 import { jobsRoutes } from './jobs/index.ts';
 import { oralPathwayRoutes } from './oral-pathway/index.ts';
+import { nuclearMedicineRoutes } from './nuclear-medicine/index.ts';
 import { organisationRoutes } from './organisation/index.ts';
 import { patientRoutes } from './patients/index.ts';
 import { pharmacyReferentialRoutes, prescriptionRoutes } from './pharmacy/index.ts';
@@ -24,4 +25,5 @@ export async function registerModules(api: FastifyInstance, deps: ModuleDeps): P
   pharmacyReferentialRoutes(api, deps);
   prescriptionRoutes(api, deps);
   oralPathwayRoutes(api, deps);
+  nuclearMedicineRoutes(api, deps);
 }

@@ -1,6 +1,10 @@
 import {
+  IconAtom,
   IconBuildingHospital,
   IconBook,
+  IconCalendarEvent,
+  IconChartLine,
+  IconClipboardList,
   IconClipboardCheck,
   IconClockPlay,
   IconDroplet,
@@ -39,7 +43,11 @@ export interface NavItem {
     | 'oralFollowUp'
     | 'oralDirectory'
     | 'oralReceived'
-    | 'oralSettings';
+    | 'oralSettings'
+    | 'nmPlanning'
+    | 'nmDay'
+    | 'nmPetOrder'
+    | 'nmCounter';
   icon: Icon;
   /** The permission the module needs at the current establishment; none for the home page. */
   permission?: string;
@@ -92,6 +100,17 @@ export const NAV_ITEMS: NavItem[] = [
     section: 'administration',
   },
   // --- end oral anticancer pathway
+  // Shared nuclear medicine (issue 6).
+  { to: '/nuclear-medicine/day', label: 'nmDay', icon: IconClipboardList, permission: 'nm:book', section: 'care' },
+  { to: '/nuclear-medicine/pet-order', label: 'nmPetOrder', icon: IconAtom, permission: 'nm:book', section: 'care' },
+  {
+    to: '/nuclear-medicine/planning',
+    label: 'nmPlanning',
+    icon: IconCalendarEvent,
+    permission: 'nm:read',
+    section: 'care',
+  },
+  { to: '/nuclear-medicine/counter', label: 'nmCounter', icon: IconChartLine, permission: 'nm:read', section: 'care' },
   {
     to: '/organisation',
     label: 'organisation',

@@ -31,6 +31,10 @@ import { PrescribePage } from '../features/pharmacy/PrescribePage.tsx';
 import { PrescriptionPage } from '../features/pharmacy/PrescriptionPage.tsx';
 import { ReferentialPage } from '../features/pharmacy/ReferentialPage.tsx';
 import { ValidationQueuePage } from '../features/pharmacy/ValidationQueuePage.tsx';
+import { CounterPage } from '../features/nuclear-medicine/CounterPage.tsx';
+import { DayPage } from '../features/nuclear-medicine/DayPage.tsx';
+import { PetOrderPage } from '../features/nuclear-medicine/PetOrderPage.tsx';
+import { PlanningPage } from '../features/nuclear-medicine/PlanningPage.tsx';
 import { RequirePermission } from './RequirePermission.tsx';
 import { RequireSession } from './RequireSession.tsx';
 
@@ -81,6 +85,10 @@ export const router = createBrowserRouter([
       { path: 'oral/received', element: guarded('oral:received', <OralReceivedPage />) },
       { path: 'oral/settings', element: guarded('oral:configure', <OralSettingsPage />) },
       // --- end oral anticancer pathway
+      { path: 'nuclear-medicine/planning', element: guarded('nm:read', <PlanningPage />) },
+      { path: 'nuclear-medicine/counter', element: guarded('nm:read', <CounterPage />) },
+      { path: 'nuclear-medicine/day', element: guarded('nm:book', <DayPage />) },
+      { path: 'nuclear-medicine/pet-order', element: guarded('nm:book', <PetOrderPage />) },
       { path: 'identity-alerts', element: guarded('patient:identity_review', <IdentityAlertsPage />) },
       { path: 'organisation', element: guarded('organisation:read', <OrganisationPage />) },
       { path: 'admin/users', element: guarded('users:manage', <UsersPage />) },

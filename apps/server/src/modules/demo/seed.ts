@@ -14,6 +14,7 @@ import {
 } from '../pharmacy/index.ts';
 import { DEMO_PASSWORD, DEMO_SLUG } from './demo-data.ts';
 import * as repo from './demo.repository.ts';
+import { seedDemoNuclearMedicine } from './nuclear-medicine.ts';
 import { generateDemo } from './generate.ts';
 
 export const DEFAULT_DEMO_PATIENTS = 2000;
@@ -125,6 +126,12 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
       now: options.now,
       ids,
     });
+    // The shared nuclear-medicine department (issue 6).
+    const nuclearMedicine = await seedDemoNuclearMedicine(trx, rows, {
+      now: options.now,
+      ids,
+      seed: options.seed ?? DEFAULT_DEMO_SEED,
+    });
     // One event for the load: counts only, never patient data.
     await appendAudit(
       trx,
@@ -146,6 +153,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
           identityAlerts,
           regimens: Object.keys(referential.regimenIds).length,
           oralTreatments,
+          nuclearMedicine,
         },
       },
       ids,
