@@ -36,6 +36,15 @@ export const PERMISSIONS = [
   'prescription:write',
   'prescription:validate',
   'fit_to_treat:record',
+  // Compounding, dispatch and traceability (issue 4).
+  'compounding:run',
+  'compounding:check',
+  'preparation:release',
+  'preparation:dispatch',
+  'preparation:receive',
+  'preparation:administer',
+  'traceability:read',
+  'activity:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,6 +56,19 @@ const CLINICAL: Permission[] = [
   'referential:read',
 ];
 
+// Compounding (issue 4). Technicians compound, check each other's work and dispatch; only a pharmacist releases.
+// The unit receives and the nurse confirms administration. Recall and activity figures are the pharmacy's and
+// the cooperation manager's (cost sharing).
+const TECHNICIAN_PRODUCTION: Permission[] = ['compounding:run', 'compounding:check', 'preparation:dispatch'];
+const PHARMACIST_PRODUCTION: Permission[] = [
+  ...TECHNICIAN_PRODUCTION,
+  'preparation:release',
+  'traceability:read',
+  'activity:read',
+];
+const NURSE_PRODUCTION: Permission[] = ['preparation:receive', 'preparation:administer'];
+const MANAGER_PRODUCTION: Permission[] = ['traceability:read', 'activity:read'];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   pharmacist: [
     ...CLINICAL,
@@ -54,11 +76,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referential:manage',
     'prescription:read',
     'prescription:validate',
+    ...PHARMACIST_PRODUCTION,
   ],
-  pharmacy_technician: ['patient:read', 'organisation:read', 'referential:read', 'prescription:read'],
+  pharmacy_technician: [
+    'patient:read',
+    'organisation:read',
+    'referential:read',
+    'prescription:read',
+    ...TECHNICIAN_PRODUCTION,
+  ],
   prescriber: [...CLINICAL, 'prescription:read', 'prescription:write', 'fit_to_treat:record'],
   // Day-hospital nurses record the "OK chimio" the physician gives.
-  nurse: [...CLINICAL, 'prescription:read', 'fit_to_treat:record'],
+  nurse: [...CLINICAL, 'prescription:read', 'fit_to_treat:record', ...NURSE_PRODUCTION],
   nurse_coordinator: CLINICAL,
   nuclear_medicine_physician: CLINICAL,
   // Secretaries register patients and their identifiers; identity vigilance is theirs day to day.
@@ -67,7 +96,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   clinical_research: ['patient:read', 'organisation:read'],
   tumour_board_coordinator: ['patient:read', 'patient:write', 'organisation:read'],
   community_professional: ['patient:read', 'organisation:read'],
-  cooperation_manager: ['organisation:read', 'organisation:manage', 'audit:read', 'jobs:read'],
+  cooperation_manager: ['organisation:read', 'organisation:manage', 'audit:read', 'jobs:read', ...MANAGER_PRODUCTION],
   administrator: ['organisation:read', 'organisation:manage', 'users:manage', 'audit:read', 'jobs:read'],
 };
 

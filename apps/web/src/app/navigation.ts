@@ -1,6 +1,11 @@
 import {
   IconBuildingHospital,
   IconBook,
+  IconChartBar,
+  IconFlask,
+  IconPackageImport,
+  IconTruckDelivery,
+  IconZoomScan,
   IconClipboardCheck,
   IconClockPlay,
   IconDroplet,
@@ -23,6 +28,12 @@ export interface NavItem {
     | 'dayHospital'
     | 'validationQueue'
     | 'referential'
+    // Compounding (issue 4)
+    | 'production'
+    | 'dispatch'
+    | 'reception'
+    | 'recall'
+    | 'activity'
     | 'organisation'
     | 'users'
     | 'rolePolicies'
@@ -67,6 +78,37 @@ export const NAV_ITEMS: NavItem[] = [
     permission: 'referential:read',
     section: 'care',
   },
+  // --- Compounding (issue 4) ---
+  {
+    to: '/pharmacy/production',
+    label: 'production',
+    icon: IconFlask,
+    permission: 'compounding:run',
+    section: 'care',
+  },
+  {
+    to: '/pharmacy/dispatch',
+    label: 'dispatch',
+    icon: IconTruckDelivery,
+    permission: 'preparation:dispatch',
+    section: 'care',
+  },
+  {
+    to: '/pharmacy/reception',
+    label: 'reception',
+    icon: IconPackageImport,
+    permission: 'preparation:receive',
+    section: 'care',
+  },
+  { to: '/pharmacy/recall', label: 'recall', icon: IconZoomScan, permission: 'traceability:read', section: 'care' },
+  {
+    to: '/pharmacy/activity',
+    label: 'activity',
+    icon: IconChartBar,
+    permission: 'activity:read',
+    section: 'administration',
+  },
+  // --- end compounding ---
   {
     to: '/organisation',
     label: 'organisation',

@@ -20,6 +20,14 @@ import { PrescribePage } from '../features/pharmacy/PrescribePage.tsx';
 import { PrescriptionPage } from '../features/pharmacy/PrescriptionPage.tsx';
 import { ReferentialPage } from '../features/pharmacy/ReferentialPage.tsx';
 import { ValidationQueuePage } from '../features/pharmacy/ValidationQueuePage.tsx';
+// Compounding (issue 4)
+import { ActivityPage } from '../features/compounding/ActivityPage.tsx';
+import { BoardPage } from '../features/compounding/BoardPage.tsx';
+import { DeliveryNotePage } from '../features/compounding/DeliveryNotePage.tsx';
+import { DispatchPage } from '../features/compounding/DispatchPage.tsx';
+import { PreparationPage } from '../features/compounding/PreparationPage.tsx';
+import { ReceptionPage } from '../features/compounding/ReceptionPage.tsx';
+import { RecallPage } from '../features/compounding/RecallPage.tsx';
 import { RequirePermission } from './RequirePermission.tsx';
 import { RequireSession } from './RequireSession.tsx';
 
@@ -58,6 +66,14 @@ export const router = createBrowserRouter([
       { path: 'pharmacy/validation', element: guarded('prescription:validate', <ValidationQueuePage />) },
       { path: 'pharmacy/prescriptions/:id', element: guarded('prescription:read', <PrescriptionPage />) },
       { path: 'pharmacy/referential', element: guarded('referential:read', <ReferentialPage />) },
+      // Compounding (issue 4)
+      { path: 'pharmacy/production', element: guarded('compounding:run', <BoardPage />) },
+      { path: 'pharmacy/preparations/:id', element: guarded('prescription:read', <PreparationPage />) },
+      { path: 'pharmacy/dispatch', element: guarded('preparation:dispatch', <DispatchPage />) },
+      { path: 'pharmacy/delivery-notes/:id', element: guarded('prescription:read', <DeliveryNotePage />) },
+      { path: 'pharmacy/reception', element: guarded('preparation:receive', <ReceptionPage />) },
+      { path: 'pharmacy/recall', element: guarded('traceability:read', <RecallPage />) },
+      { path: 'pharmacy/activity', element: guarded('activity:read', <ActivityPage />) },
       { path: 'identity-alerts', element: guarded('patient:identity_review', <IdentityAlertsPage />) },
       { path: 'organisation', element: guarded('organisation:read', <OrganisationPage />) },
       { path: 'admin/users', element: guarded('users:manage', <UsersPage />) },

@@ -10,6 +10,7 @@ import {
   demoPharmacySettings,
   insertPharmacySettingsForSystem,
   loadReferentialForSystem,
+  seedCompoundingDemoForSystem,
 } from '../pharmacy/index.ts';
 import { DEMO_PASSWORD, DEMO_SLUG } from './demo-data.ts';
 import * as repo from './demo.repository.ts';
@@ -118,6 +119,13 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
       settings: demoPharmacySettings(pharmacyUnit.establishment_id),
       now: options.now,
     });
+    // Compounding (issue 4): isolators, vial stock, today's preparations to compound, two months of history.
+    const compounding = await seedCompoundingDemoForSystem(trx, {
+      cooperationId: rows.cooperation.id,
+      now: options.now,
+      ids,
+      seed: options.seed ?? DEFAULT_DEMO_SEED,
+    });
     // One event for the load: counts only, never patient data.
     await appendAudit(
       trx,
@@ -138,6 +146,10 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
           careRelationships: rows.careRelationships.length,
           identityAlerts,
           regimens: Object.keys(referential.regimenIds).length,
+          compounding: {
+            readyToCompound: compounding.readyToCompound,
+            historyPreparations: compounding.historyPreparations,
+          },
         },
       },
       ids,
