@@ -314,6 +314,11 @@ const RESOURCE_TABLES: Record<string, string> = {
   // Oral anticancer pathway.
   'GET /api/v1/oral/treatments/:id': 'oral_treatments',
   'GET /api/v1/oral/documents/:id/pdf': 'oral_documents',
+  // Compounding (issue 4): the path segment before :id is not the table.
+  'GET /api/v1/pharmacy/compounding/preparations/:id': 'preparations',
+  'GET /api/v1/pharmacy/compounding/preparations/:id/fabrication-sheet': 'preparations',
+  'GET /api/v1/pharmacy/compounding/preparations/:id/fabrication-sheet.pdf': 'preparations',
+  'GET /api/v1/pharmacy/traceability/patients/:id': 'patients',
 };
 
 function resourceTable(route: ApiRoute): string {
@@ -448,6 +453,145 @@ async function seedResources(coop: TestCooperation) {
     })
     .execute();
   // --- end oral anticancer pathway
+  await seedCompoundingResources(coop, regimenId, prescriber.id);
+}
+
+// --- compounding (issue 4): a preparation with a one-presentation plan, and a delivery note --------------
+async function seedCompoundingResources(coop: TestCooperation, regimenId: string, prescriberId: string) {
+  const db = coop.db;
+  const id = () => randomUUID();
+  const [moleculeId, presentationId, lineId, prescriptionId, prescriptionLineId] = [id(), id(), id(), id(), id()];
+  await db
+    .insertInto('molecules')
+    .values({
+      id: moleculeId,
+      cooperation_id: coop.cooperationId,
+      code: 'authz_drug',
+      inn: 'Authz',
+      inn_fr: 'Authz',
+      dose_unit: 'mg',
+    })
+    .execute();
+  await db
+    .insertInto('presentations')
+    .values({
+      id: presentationId,
+      cooperation_id: coop.cooperationId,
+      code: 'authz-100',
+      molecule_id: moleculeId,
+      label: 'Authz 100 mg/10 mL',
+      strength: 100,
+      strength_unit: 'mg',
+      form: 'solution',
+      concentration_per_ml: 10,
+      volume_ml: 10,
+      unit_price_eur: 12,
+    })
+    .execute();
+  await db
+    .insertInto('containers')
+    .values({
+      id: id(),
+      cooperation_id: coop.cooperationId,
+      code: 'authz-bag-250',
+      kind: 'bag',
+      label_fr: 'Poche NaCl 0,9 % 250 mL',
+      label_en: 'NaCl 0.9% bag 250 mL',
+      diluent: 'nacl_0_9',
+      nominal_volume_ml: 250,
+      tare_mass_g: 30,
+    })
+    .execute();
+  await db
+    .insertInto('regimen_lines')
+    .values({
+      id: lineId,
+      cooperation_id: coop.cooperationId,
+      regimen_id: regimenId,
+      position: 1,
+      molecule_id: moleculeId,
+      basis: 'flat',
+      dose: 150,
+      dose_unit: 'mg',
+      route: 'IV',
+      administration: 'Perfusion 1 h',
+      container_kind: 'bag',
+      diluent: 'nacl_0_9',
+      volume_ml: 250,
+      days: [1],
+      anticipated_allowed: false,
+    })
+    .execute();
+  const patientId = await coop.patient({ birthName: 'PREPARATION', careAt: ['a'] });
+  await db
+    .insertInto('prescriptions')
+    .values({
+      id: prescriptionId,
+      cooperation_id: coop.cooperationId,
+      patient_id: patientId,
+      establishment_id: coop.establishments.a,
+      pharmacy_establishment_id: coop.establishments.a,
+      prescriber_id: prescriberId,
+      regimen_id: regimenId,
+      cycle_number: 1,
+      day1_date: '2026-01-05',
+      height_cm: 170,
+      weight_kg: 70,
+      computation: '{}',
+      checks: '[]',
+      status: 'draft',
+    })
+    .execute();
+  await db
+    .insertInto('prescription_lines')
+    .values({
+      id: prescriptionLineId,
+      cooperation_id: coop.cooperationId,
+      prescription_id: prescriptionId,
+      regimen_line_id: lineId,
+      molecule_id: moleculeId,
+      day_of_cycle: 1,
+      administration_date: '2026-01-05',
+      basis: 'flat',
+      protocol_dose: 150,
+      adjustment_percent: 100,
+      calculated_dose: 150,
+      final_dose: 150,
+      dose_unit: 'mg',
+      trace: '{}',
+    })
+    .execute();
+  await db
+    .insertInto('preparations')
+    .values({
+      id: id(),
+      cooperation_id: coop.cooperationId,
+      prescription_id: prescriptionId,
+      prescription_line_id: prescriptionLineId,
+      patient_id: patientId,
+      molecule_id: moleculeId,
+      dose: 150,
+      dose_unit: 'mg',
+      administration_date: '2026-01-05',
+      status: 'awaiting_validation',
+    })
+    .execute();
+  await db
+    .insertInto('delivery_notes')
+    .values({
+      id: id(),
+      cooperation_id: coop.cooperationId,
+      number: `BL-20260105-${randomUUID().slice(0, 4)}`,
+      pharmacy_establishment_id: coop.establishments.a,
+      destination_kind: 'unit',
+      destination_establishment_id: coop.establishments.a,
+      destination_unit_id: coop.units.aDayHospital,
+      destination_label: 'Hôpital de jour',
+      carrier: 'Navette',
+      departed_at: new Date(),
+      created_by: prescriberId,
+    })
+    .execute();
 }
 let seeded: Promise<void> | undefined;
 const seedBoth = () =>

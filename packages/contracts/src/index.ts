@@ -10,3 +10,4 @@ export * from './pharmacy-referential.ts';
 export * from './prescriptions.ts';
 export * from './oral-pathway.ts';
 export * from './nuclear-medicine.ts';
+export * from './compounding.ts';

@@ -52,6 +52,15 @@ export const PERMISSIONS = [
   'nm:book',
   'nm:record',
   'nm:configure',
+  // Compounding, dispatch and traceability (issue 4).
+  'compounding:run',
+  'compounding:check',
+  'preparation:release',
+  'preparation:dispatch',
+  'preparation:receive',
+  'preparation:administer',
+  'traceability:read',
+  'activity:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -63,6 +72,19 @@ const CLINICAL: Permission[] = [
   'referential:read',
 ];
 
+// Compounding (issue 4). Technicians compound, check each other's work and dispatch; only a pharmacist releases.
+// The unit receives and the nurse confirms administration. Recall and activity figures are the pharmacy's and
+// the cooperation manager's (cost sharing).
+const TECHNICIAN_PRODUCTION: Permission[] = ['compounding:run', 'compounding:check', 'preparation:dispatch'];
+const PHARMACIST_PRODUCTION: Permission[] = [
+  ...TECHNICIAN_PRODUCTION,
+  'preparation:release',
+  'traceability:read',
+  'activity:read',
+];
+const NURSE_PRODUCTION: Permission[] = ['preparation:receive', 'preparation:administer'];
+const MANAGER_PRODUCTION: Permission[] = ['traceability:read', 'activity:read'];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   pharmacist: [
     ...CLINICAL,
@@ -70,11 +92,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referential:manage',
     'prescription:read',
     'prescription:validate',
+    ...PHARMACIST_PRODUCTION,
   ],
-  pharmacy_technician: ['patient:read', 'organisation:read', 'referential:read', 'prescription:read'],
+  pharmacy_technician: [
+    'patient:read',
+    'organisation:read',
+    'referential:read',
+    'prescription:read',
+    ...TECHNICIAN_PRODUCTION,
+  ],
   prescriber: [...CLINICAL, 'prescription:read', 'prescription:write', 'fit_to_treat:record'],
   // Day-hospital nurses record the "OK chimio" the physician gives.
-  nurse: [...CLINICAL, 'prescription:read', 'fit_to_treat:record'],
+  nurse: [...CLINICAL, 'prescription:read', 'fit_to_treat:record', ...NURSE_PRODUCTION],
   nurse_coordinator: CLINICAL,
   // The department's physicians draw up the session rota among themselves, book and perform exams.
   nuclear_medicine_physician: [...CLINICAL, 'nm:read', 'nm:plan', 'nm:book', 'nm:record'],
@@ -101,6 +130,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'nm:read',
     'nm:plan',
     'nm:configure',
+    ...MANAGER_PRODUCTION,
   ],
   administrator: ['organisation:read', 'organisation:manage', 'users:manage', 'audit:read', 'jobs:read'],
 };

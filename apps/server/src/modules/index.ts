@@ -7,7 +7,7 @@ import { oralPathwayRoutes } from './oral-pathway/index.ts';
 import { nuclearMedicineRoutes } from './nuclear-medicine/index.ts';
 import { organisationRoutes } from './organisation/index.ts';
 import { patientRoutes } from './patients/index.ts';
-import { pharmacyReferentialRoutes, prescriptionRoutes } from './pharmacy/index.ts';
+import { compoundingRoutes, pharmacyReferentialRoutes, prescriptionRoutes } from './pharmacy/index.ts';
 import type { ModuleDeps } from './types.ts';
 
 export type { ModuleDeps, OidcDriver } from './types.ts';
@@ -26,4 +26,5 @@ export async function registerModules(api: FastifyInstance, deps: ModuleDeps): P
   prescriptionRoutes(api, deps);
   oralPathwayRoutes(api, deps);
   nuclearMedicineRoutes(api, deps);
+  compoundingRoutes(api, deps);
 }

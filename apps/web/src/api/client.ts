@@ -115,3 +115,30 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
 };
+
+// --- Binary answers (issue 4: labels printed as PDF or ZPL) -------------------------------------------------
+
+/** A POST whose answer is a document (PDF, ZPL…): same cookies, CSRF header and problem+json errors. */
+export async function postForBlob(path: string, body: unknown): Promise<{ blob: Blob; filename: string | null }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached');
+  }
+  if (!response.ok) {
+    const error = await readProblem(response);
+    if (SESSION_CODES.has(error.code)) onSessionLost?.(error.code);
+    throw error;
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), filename };
+}

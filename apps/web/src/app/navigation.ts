@@ -5,6 +5,11 @@ import {
   IconCalendarEvent,
   IconChartLine,
   IconClipboardList,
+  IconChartBar,
+  IconFlask,
+  IconPackageImport,
+  IconTruckDelivery,
+  IconZoomScan,
   IconClipboardCheck,
   IconClockPlay,
   IconDroplet,
@@ -33,6 +38,12 @@ export interface NavItem {
     | 'dayHospital'
     | 'validationQueue'
     | 'referential'
+    // Compounding (issue 4)
+    | 'production'
+    | 'dispatch'
+    | 'reception'
+    | 'recall'
+    | 'activity'
     | 'organisation'
     | 'users'
     | 'rolePolicies'
@@ -111,6 +122,37 @@ export const NAV_ITEMS: NavItem[] = [
     section: 'care',
   },
   { to: '/nuclear-medicine/counter', label: 'nmCounter', icon: IconChartLine, permission: 'nm:read', section: 'care' },
+  // --- Compounding (issue 4) ---
+  {
+    to: '/pharmacy/production',
+    label: 'production',
+    icon: IconFlask,
+    permission: 'compounding:run',
+    section: 'care',
+  },
+  {
+    to: '/pharmacy/dispatch',
+    label: 'dispatch',
+    icon: IconTruckDelivery,
+    permission: 'preparation:dispatch',
+    section: 'care',
+  },
+  {
+    to: '/pharmacy/reception',
+    label: 'reception',
+    icon: IconPackageImport,
+    permission: 'preparation:receive',
+    section: 'care',
+  },
+  { to: '/pharmacy/recall', label: 'recall', icon: IconZoomScan, permission: 'traceability:read', section: 'care' },
+  {
+    to: '/pharmacy/activity',
+    label: 'activity',
+    icon: IconChartBar,
+    permission: 'activity:read',
+    section: 'administration',
+  },
+  // --- end compounding ---
   {
     to: '/organisation',
     label: 'organisation',

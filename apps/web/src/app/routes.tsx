@@ -35,6 +35,14 @@ import { CounterPage } from '../features/nuclear-medicine/CounterPage.tsx';
 import { DayPage } from '../features/nuclear-medicine/DayPage.tsx';
 import { PetOrderPage } from '../features/nuclear-medicine/PetOrderPage.tsx';
 import { PlanningPage } from '../features/nuclear-medicine/PlanningPage.tsx';
+// Compounding (issue 4)
+import { ActivityPage } from '../features/compounding/ActivityPage.tsx';
+import { BoardPage } from '../features/compounding/BoardPage.tsx';
+import { DeliveryNotePage } from '../features/compounding/DeliveryNotePage.tsx';
+import { DispatchPage } from '../features/compounding/DispatchPage.tsx';
+import { PreparationPage } from '../features/compounding/PreparationPage.tsx';
+import { ReceptionPage } from '../features/compounding/ReceptionPage.tsx';
+import { RecallPage } from '../features/compounding/RecallPage.tsx';
 import { RequirePermission } from './RequirePermission.tsx';
 import { RequireSession } from './RequireSession.tsx';
 
@@ -89,6 +97,14 @@ export const router = createBrowserRouter([
       { path: 'nuclear-medicine/counter', element: guarded('nm:read', <CounterPage />) },
       { path: 'nuclear-medicine/day', element: guarded('nm:book', <DayPage />) },
       { path: 'nuclear-medicine/pet-order', element: guarded('nm:book', <PetOrderPage />) },
+      // Compounding (issue 4)
+      { path: 'pharmacy/production', element: guarded('compounding:run', <BoardPage />) },
+      { path: 'pharmacy/preparations/:id', element: guarded('prescription:read', <PreparationPage />) },
+      { path: 'pharmacy/dispatch', element: guarded('preparation:dispatch', <DispatchPage />) },
+      { path: 'pharmacy/delivery-notes/:id', element: guarded('prescription:read', <DeliveryNotePage />) },
+      { path: 'pharmacy/reception', element: guarded('preparation:receive', <ReceptionPage />) },
+      { path: 'pharmacy/recall', element: guarded('traceability:read', <RecallPage />) },
+      { path: 'pharmacy/activity', element: guarded('activity:read', <ActivityPage />) },
       { path: 'identity-alerts', element: guarded('patient:identity_review', <IdentityAlertsPage />) },
       { path: 'organisation', element: guarded('organisation:read', <OrganisationPage />) },
       { path: 'admin/users', element: guarded('users:manage', <UsersPage />) },

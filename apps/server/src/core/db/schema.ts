@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { PharmacyTables } from './schema-pharmacy.ts';
 import type { OralPathwayTables } from './schema-oral-pathway.ts';
 import type { NuclearMedicineTables } from './schema-nuclear-medicine.ts';
+import type { CompoundingTables } from './schema-compounding.ts';
 
 /** Kysely table types for migrations/*.sql. Only repositories and core/db import this file. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -241,7 +242,7 @@ export interface JobScheduleTable {
   last_run_at: Timestamp | null;
 }
 
-export interface DB extends PharmacyTables, OralPathwayTables, NuclearMedicineTables {
+export interface DB extends PharmacyTables, CompoundingTables, OralPathwayTables, NuclearMedicineTables {
   cooperations: CooperationTable;
   establishments: EstablishmentTable;
   sites: SiteTable;

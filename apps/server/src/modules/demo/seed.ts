@@ -11,6 +11,7 @@ import {
   demoPharmacySettings,
   insertPharmacySettingsForSystem,
   loadReferentialForSystem,
+  seedCompoundingDemoForSystem,
 } from '../pharmacy/index.ts';
 import { DEMO_PASSWORD, DEMO_SLUG } from './demo-data.ts';
 import * as repo from './demo.repository.ts';
@@ -132,6 +133,13 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
       ids,
       seed: options.seed ?? DEFAULT_DEMO_SEED,
     });
+    // Compounding (issue 4): isolators, vial stock, today's preparations to compound, two months of history.
+    const compounding = await seedCompoundingDemoForSystem(trx, {
+      cooperationId: rows.cooperation.id,
+      now: options.now,
+      ids,
+      seed: options.seed ?? DEFAULT_DEMO_SEED,
+    });
     // One event for the load: counts only, never patient data.
     await appendAudit(
       trx,
@@ -154,6 +162,10 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
           regimens: Object.keys(referential.regimenIds).length,
           oralTreatments,
           nuclearMedicine,
+          compounding: {
+            readyToCompound: compounding.readyToCompound,
+            historyPreparations: compounding.historyPreparations,
+          },
         },
       },
       ids,
