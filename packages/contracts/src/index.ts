@@ -8,3 +8,4 @@ export * from './audit.ts';
 export * from './meta.ts';
 export * from './pharmacy-referential.ts';
 export * from './prescriptions.ts';
+export * from './production.ts';

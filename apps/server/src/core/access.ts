@@ -36,6 +36,9 @@ export const PERMISSIONS = [
   'prescription:write',
   'prescription:validate',
   'fit_to_treat:record',
+  // Production planning of the shared pharmacy.
+  'planner:read',
+  'planner:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,8 +57,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referential:manage',
     'prescription:read',
     'prescription:validate',
+    'planner:read',
+    'planner:manage',
   ],
-  pharmacy_technician: ['patient:read', 'organisation:read', 'referential:read', 'prescription:read'],
+  pharmacy_technician: ['patient:read', 'organisation:read', 'referential:read', 'prescription:read', 'planner:read'],
   prescriber: [...CLINICAL, 'prescription:read', 'prescription:write', 'fit_to_treat:record'],
   // Day-hospital nurses record the "OK chimio" the physician gives.
   nurse: [...CLINICAL, 'prescription:read', 'fit_to_treat:record'],
@@ -67,7 +72,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   clinical_research: ['patient:read', 'organisation:read'],
   tumour_board_coordinator: ['patient:read', 'patient:write', 'organisation:read'],
   community_professional: ['patient:read', 'organisation:read'],
-  cooperation_manager: ['organisation:read', 'organisation:manage', 'audit:read', 'jobs:read'],
+  cooperation_manager: ['organisation:read', 'organisation:manage', 'audit:read', 'jobs:read', 'planner:read'],
   administrator: ['organisation:read', 'organisation:manage', 'users:manage', 'audit:read', 'jobs:read'],
 };
 

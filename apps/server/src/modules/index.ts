@@ -5,7 +5,7 @@ import { adminRoutes, identityRoutes, oidcRoutes } from './identity/index.ts';
 import { jobsRoutes } from './jobs/index.ts';
 import { organisationRoutes } from './organisation/index.ts';
 import { patientRoutes } from './patients/index.ts';
-import { pharmacyReferentialRoutes, prescriptionRoutes } from './pharmacy/index.ts';
+import { pharmacyReferentialRoutes, prescriptionRoutes, productionRoutes } from './pharmacy/index.ts';
 import type { ModuleDeps } from './types.ts';
 
 export type { ModuleDeps, OidcDriver } from './types.ts';
@@ -22,4 +22,5 @@ export async function registerModules(api: FastifyInstance, deps: ModuleDeps): P
   metaRoutes(api, deps);
   pharmacyReferentialRoutes(api, deps);
   prescriptionRoutes(api, deps);
+  productionRoutes(api, deps);
 }

@@ -3,6 +3,7 @@ import {
   IconBook,
   IconClipboardCheck,
   IconClockPlay,
+  IconTimeline,
   IconDroplet,
   IconFingerprint,
   IconHome,
@@ -23,6 +24,7 @@ export interface NavItem {
     | 'dayHospital'
     | 'validationQueue'
     | 'referential'
+    | 'production'
     | 'organisation'
     | 'users'
     | 'rolePolicies'
@@ -58,6 +60,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'validationQueue',
     icon: IconClipboardCheck,
     permission: 'prescription:validate',
+    section: 'care',
+  },
+  {
+    to: '/pharmacy/production',
+    label: 'production',
+    icon: IconTimeline,
+    permission: 'planner:read',
     section: 'care',
   },
   {

@@ -20,6 +20,7 @@ import { PrescribePage } from '../features/pharmacy/PrescribePage.tsx';
 import { PrescriptionPage } from '../features/pharmacy/PrescriptionPage.tsx';
 import { ReferentialPage } from '../features/pharmacy/ReferentialPage.tsx';
 import { ValidationQueuePage } from '../features/pharmacy/ValidationQueuePage.tsx';
+import { ProductionPlanPage } from '../features/production/ProductionPlanPage.tsx';
 import { RequirePermission } from './RequirePermission.tsx';
 import { RequireSession } from './RequireSession.tsx';
 
@@ -58,6 +59,7 @@ export const router = createBrowserRouter([
       { path: 'pharmacy/validation', element: guarded('prescription:validate', <ValidationQueuePage />) },
       { path: 'pharmacy/prescriptions/:id', element: guarded('prescription:read', <PrescriptionPage />) },
       { path: 'pharmacy/referential', element: guarded('referential:read', <ReferentialPage />) },
+      { path: 'pharmacy/production', element: guarded('planner:read', <ProductionPlanPage />) },
       { path: 'identity-alerts', element: guarded('patient:identity_review', <IdentityAlertsPage />) },
       { path: 'organisation', element: guarded('organisation:read', <OrganisationPage />) },
       { path: 'admin/users', element: guarded('users:manage', <UsersPage />) },

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { PharmacyTables } from './schema-pharmacy.ts';
+import type { CompoundingTables } from './schema-compounding.ts';
+import type { PlannerTables } from './schema-planner.ts';
 
 /** Kysely table types for migrations/*.sql. Only repositories and core/db import this file. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -239,7 +241,7 @@ export interface JobScheduleTable {
   last_run_at: Timestamp | null;
 }
 
-export interface DB extends PharmacyTables {
+export interface DB extends PharmacyTables, CompoundingTables, PlannerTables {
   cooperations: CooperationTable;
   establishments: EstablishmentTable;
   sites: SiteTable;

@@ -4,6 +4,7 @@ import type { DB } from '../../core/db/index.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import type { JobDefinition } from '../../core/jobs.ts';
 import { auditJobs } from '../audit/index.ts';
+import { productionJobs } from '../pharmacy/index.ts';
 import { jobsHousekeeping } from './jobs.service.ts';
 
 export interface JobRegistryDeps {
@@ -17,5 +18,5 @@ export interface JobRegistryDeps {
  * when recurring, schedule); a new module adds one line here.
  */
 export function registeredJobs(deps: JobRegistryDeps): JobDefinition[] {
-  return [...auditJobs(deps), ...jobsHousekeeping(deps)];
+  return [...auditJobs(deps), ...jobsHousekeeping(deps), ...productionJobs(deps)];
 }

@@ -10,3 +10,4 @@ export {
   type LoadedReferential,
 } from './referential/index.ts';
 export { prescriptionRoutes, startCompounding } from './prescriptions/index.ts';
+export { productionJobs, productionRoutes, seedProductionDemoForSystem } from './production/index.ts';
