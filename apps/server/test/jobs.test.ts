@@ -374,7 +374,8 @@ describe('nightly audit verification (audit.verify)', () => {
     expect(await worker.drain()).toBe(0);
 
     clock.set('2026-11-24T01:30:00Z'); // 02:30 in Paris
-    expect(await worker.drain()).toBe(1);
+    // The audit verification, and the day before's 16:00 anticipation proposal (no pharmacy here: nothing to do).
+    expect(await worker.drain()).toBe(2);
     const job = await own.db
       .selectFrom('jobs')
       .selectAll()
@@ -447,6 +448,7 @@ describe('nightly audit verification (audit.verify)', () => {
     expect(schedules).toEqual([
       { name: 'audit.verify.nightly', queue: 'audit.verify', cron: '30 2 * * *' },
       { name: 'jobs.purge.daily', queue: 'jobs.purge', cron: '45 3 * * *' },
+      { name: 'production.anticipation.daily', queue: 'production.anticipation', cron: '0 16 * * *' },
     ]);
     await runtime.stop();
   });

@@ -11,3 +11,4 @@ export * from './prescriptions.ts';
 export * from './oral-pathway.ts';
 export * from './nuclear-medicine.ts';
 export * from './compounding.ts';
+export * from './production.ts';

@@ -61,6 +61,9 @@ export const PERMISSIONS = [
   'preparation:administer',
   'traceability:read',
   'activity:read',
+  // Production planning of the shared pharmacy.
+  'planner:read',
+  'planner:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -93,6 +96,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'prescription:read',
     'prescription:validate',
     ...PHARMACIST_PRODUCTION,
+    'planner:read',
+    'planner:manage',
   ],
   pharmacy_technician: [
     'patient:read',
@@ -100,6 +105,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'referential:read',
     'prescription:read',
     ...TECHNICIAN_PRODUCTION,
+    'planner:read',
   ],
   prescriber: [...CLINICAL, 'prescription:read', 'prescription:write', 'fit_to_treat:record'],
   // Day-hospital nurses record the "OK chimio" the physician gives.
@@ -131,6 +137,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'nm:plan',
     'nm:configure',
     ...MANAGER_PRODUCTION,
+    'planner:read',
   ],
   administrator: ['organisation:read', 'organisation:manage', 'users:manage', 'audit:read', 'jobs:read'],
 };

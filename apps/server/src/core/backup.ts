@@ -100,6 +100,12 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { name: 'preparation_labels' },
   { name: 'preparation_disposals' },
   { name: 'preparation_transitions' },
+  // Production planning (0010).
+  { name: 'planner_settings' },
+  { name: 'technician_shifts' },
+  { name: 'planner_pins' },
+  { name: 'production_plans' },
+  { name: 'anticipation_proposals' },
   { name: 'audit_heads' },
   { name: 'audit_events' },
   { name: 'jobs' },

@@ -7,7 +7,12 @@ import { oralPathwayRoutes } from './oral-pathway/index.ts';
 import { nuclearMedicineRoutes } from './nuclear-medicine/index.ts';
 import { organisationRoutes } from './organisation/index.ts';
 import { patientRoutes } from './patients/index.ts';
-import { compoundingRoutes, pharmacyReferentialRoutes, prescriptionRoutes } from './pharmacy/index.ts';
+import {
+  compoundingRoutes,
+  pharmacyReferentialRoutes,
+  prescriptionRoutes,
+  productionRoutes,
+} from './pharmacy/index.ts';
 import type { ModuleDeps } from './types.ts';
 
 export type { ModuleDeps, OidcDriver } from './types.ts';
@@ -27,4 +32,5 @@ export async function registerModules(api: FastifyInstance, deps: ModuleDeps): P
   oralPathwayRoutes(api, deps);
   nuclearMedicineRoutes(api, deps);
   compoundingRoutes(api, deps);
+  productionRoutes(api, deps);
 }

@@ -12,6 +12,7 @@ import {
   IconZoomScan,
   IconClipboardCheck,
   IconClockPlay,
+  IconTimeline,
   IconDroplet,
   IconFingerprint,
   IconHome,
@@ -44,6 +45,7 @@ export interface NavItem {
     | 'reception'
     | 'recall'
     | 'activity'
+    | 'productionPlan'
     | 'organisation'
     | 'users'
     | 'rolePolicies'
@@ -89,6 +91,13 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'validationQueue',
     icon: IconClipboardCheck,
     permission: 'prescription:validate',
+    section: 'care',
+  },
+  {
+    to: '/pharmacy/planning',
+    label: 'productionPlan',
+    icon: IconTimeline,
+    permission: 'planner:read',
     section: 'care',
   },
   {

@@ -43,6 +43,7 @@ import { DispatchPage } from '../features/compounding/DispatchPage.tsx';
 import { PreparationPage } from '../features/compounding/PreparationPage.tsx';
 import { ReceptionPage } from '../features/compounding/ReceptionPage.tsx';
 import { RecallPage } from '../features/compounding/RecallPage.tsx';
+import { ProductionPlanPage } from '../features/production/ProductionPlanPage.tsx';
 import { RequirePermission } from './RequirePermission.tsx';
 import { RequireSession } from './RequireSession.tsx';
 
@@ -105,6 +106,7 @@ export const router = createBrowserRouter([
       { path: 'pharmacy/reception', element: guarded('preparation:receive', <ReceptionPage />) },
       { path: 'pharmacy/recall', element: guarded('traceability:read', <RecallPage />) },
       { path: 'pharmacy/activity', element: guarded('activity:read', <ActivityPage />) },
+      { path: 'pharmacy/planning', element: guarded('planner:read', <ProductionPlanPage />) },
       { path: 'identity-alerts', element: guarded('patient:identity_review', <IdentityAlertsPage />) },
       { path: 'organisation', element: guarded('organisation:read', <OrganisationPage />) },
       { path: 'admin/users', element: guarded('users:manage', <UsersPage />) },

@@ -242,6 +242,8 @@ export interface PreparationTable {
   waste_cost_eur: NullableNumeric;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The patient's chair time (0010); the planner's due time is this minus transport. */
+  scheduled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface PharmacyTables {

@@ -3,6 +3,7 @@ import type { PharmacyTables } from './schema-pharmacy.ts';
 import type { OralPathwayTables } from './schema-oral-pathway.ts';
 import type { NuclearMedicineTables } from './schema-nuclear-medicine.ts';
 import type { CompoundingTables } from './schema-compounding.ts';
+import type { PlannerTables } from './schema-planner.ts';
 
 /** Kysely table types for migrations/*.sql. Only repositories and core/db import this file. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -242,7 +243,7 @@ export interface JobScheduleTable {
   last_run_at: Timestamp | null;
 }
 
-export interface DB extends PharmacyTables, CompoundingTables, OralPathwayTables, NuclearMedicineTables {
+export interface DB extends PharmacyTables, CompoundingTables, OralPathwayTables, NuclearMedicineTables, PlannerTables {
   cooperations: CooperationTable;
   establishments: EstablishmentTable;
   sites: SiteTable;

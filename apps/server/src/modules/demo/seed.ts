@@ -12,6 +12,7 @@ import {
   insertPharmacySettingsForSystem,
   loadReferentialForSystem,
   seedCompoundingDemoForSystem,
+  seedProductionDemoForSystem,
 } from '../pharmacy/index.ts';
 import { DEMO_PASSWORD, DEMO_SLUG } from './demo-data.ts';
 import * as repo from './demo.repository.ts';
@@ -140,6 +141,12 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
       ids,
       seed: options.seed ?? DEFAULT_DEMO_SEED,
     });
+    // Production planning (issue 5): today's technicians on shift and each patient's chair time.
+    const production = await seedProductionDemoForSystem(trx, {
+      cooperationId: rows.cooperation.id,
+      now: options.now,
+      ids,
+    });
     // One event for the load: counts only, never patient data.
     await appendAudit(
       trx,
@@ -166,6 +173,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions): Promis
             readyToCompound: compounding.readyToCompound,
             historyPreparations: compounding.historyPreparations,
           },
+          production,
         },
       },
       ids,

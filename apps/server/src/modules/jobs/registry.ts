@@ -6,6 +6,7 @@ import type { JobDefinition } from '../../core/jobs.ts';
 import type { Mailer } from '../../core/mailer.ts';
 import { auditJobs } from '../audit/index.ts';
 import { oralPathwayJobs } from '../oral-pathway/index.ts';
+import { productionJobs } from '../pharmacy/index.ts';
 import { jobsHousekeeping } from './jobs.service.ts';
 
 export interface JobRegistryDeps {
@@ -27,5 +28,6 @@ export function registeredJobs(deps: JobRegistryDeps): JobDefinition[] {
     ...auditJobs(deps),
     ...jobsHousekeeping(deps),
     ...oralPathwayJobs({ ...deps, mailer: deps.mailer, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
+    ...productionJobs(deps),
   ];
 }

@@ -11,3 +11,4 @@ export {
 } from './referential/index.ts';
 export { prescriptionRoutes, startCompounding } from './prescriptions/index.ts';
 export { compoundingRoutes, seedCompoundingDemoForSystem, type CompoundingDemoSummary } from './compounding/index.ts';
+export { productionJobs, productionRoutes, seedProductionDemoForSystem } from './production/index.ts';
