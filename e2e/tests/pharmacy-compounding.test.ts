@@ -54,7 +54,7 @@ test('a day of the shared pharmacy: compound, weigh, label, release, dispatch, r
   const board = await e2e.newPage();
   await logIn(board.page, 'preparateur');
   await board.page.getByRole('heading', { name: /^Bonjour, /, level: 1 }).waitFor();
-  await nav(board.page).getByRole('link', { name: 'Production' }).click();
+  await nav(board.page).getByRole('link', { name: 'Production', exact: true }).click();
   await board.page.getByRole('heading', { name: 'Production du jour', level: 1 }).waitFor();
   await board.page.getByRole('status').filter({ hasText: 'En direct' }).waitFor();
   const boardTable = board.page.getByRole('table', { name: 'Préparations du jour' });
@@ -74,7 +74,7 @@ test('a day of the shared pharmacy: compound, weigh, label, release, dispatch, r
   const patientRow = boardTable.getByRole('row').filter({ has: board.page.locator(`a[href="${href}"]`) });
 
   const lot = await withUser('preparateur', async (page) => {
-    await nav(page).getByRole('link', { name: 'Production' }).click();
+    await nav(page).getByRole('link', { name: 'Production', exact: true }).click();
     await page.locator(`a[href="${href}"]`).click();
     await page.waitForURL(new RegExp(`/pharmacy/preparations/${preparationId}$`));
     const id = preparationId;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/core/access.ts';
 import { ManualClock, parisDate } from '../src/core/clock.ts';
 import { productionJobs } from '../src/modules/pharmacy/index.ts';
-import { Agent, testApp, type TestApp } from './harness.ts';
-import { createCooperation, TEST_PASSWORD, type TestCooperation } from './factories.ts';
+import { testApp, type TestApp } from './harness.ts';
+import { createCooperation, type TestCooperation } from './factories.ts';
 import { setupPharmacy, type TestPharmacy } from './pharmacy-factories.ts';
+import { expectCode, reauthenticate as reauth, signIn as signInAs, type Actor } from './support/actors.ts';
 
 /**
  * Production planning through the real HTTP stack and database: the day's plan per isolator, the
@@ -52,40 +52,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.app.close());
 
-let address = 0;
-const nextAddress = () => `10.52.${Math.floor(++address / 250)}.${(address % 250) + 1}`;
-
-interface Actor {
-  agent: Agent;
-  id: string;
-}
-
-async function signIn(roles: Role[] | Role, establishment: 'a' | 'b' = 'a'): Promise<Actor> {
-  const user = await coop.user(roles, { establishment });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { username: user.username, password: TEST_PASSWORD },
-    remoteAddress: nextAddress(),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const agent = new Agent(t.app);
-  agent.cookie = res.cookies.find((c) => c.name === 'passerelle_session')!.value;
-  agent.csrf = res.json().csrfToken;
-  return { agent, id: user.id };
-}
-
-async function reauthenticate(actor: Actor): Promise<void> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/reauthenticate',
-    payload: { password: TEST_PASSWORD },
-    cookies: { passerelle_session: actor.agent.cookie! },
-    headers: { 'x-csrf-token': actor.agent.csrf! },
-    remoteAddress: nextAddress(),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-}
+const signIn = (roles: Role[] | Role, establishment: 'a' | 'b' = 'a') => signInAs(t, coop, roles, establishment);
+const reauthenticate = (actor: Actor) => reauth(t, actor);
 
 type Team = Record<'prescriber' | 'nurse' | 'pharmacist' | 'technician' | 'pharmacistB' | 'manager', Actor>;
 let teamPromise: Promise<Team> | undefined;
@@ -98,13 +66,6 @@ const team = () =>
     pharmacistB: await signIn('pharmacist', 'b'),
     manager: await signIn('cooperation_manager'),
   }))());
-
-function expectCode(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.json().code, res.body).toBe(code);
-  return res.json();
-}
 
 /** A validated mFOLFOX6 (oxaliplatin, folinate, 5-FU bolus and 46-hour pump) for a new patient on `day1`. */
 async function validatedFolfox(day1: string): Promise<{ id: string; patientId: string }> {

@@ -1783,6 +1783,7 @@ export const en: Translation = {
     },
   },
   production: {
+    openPlan: 'See the isolator plan',
     title: 'Production planning',
     subtitle: 'What each isolator makes next, when each preparation will be ready, who will wait and why',
     day: 'Day',

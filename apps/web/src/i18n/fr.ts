@@ -1799,6 +1799,7 @@ export const fr = {
     },
   },
   production: {
+    openPlan: 'Voir le plan des isolateurs',
     title: 'Planification de la production',
     subtitle: 'Ce que chaque isolateur prépare ensuite, l’heure prévue de chaque préparation, qui attendra et pourquoi',
     day: 'Jour',

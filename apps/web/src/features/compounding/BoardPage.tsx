@@ -3,6 +3,7 @@ import type { BoardItemDto, PreparationStatusValue } from '@passerelle/contracts
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { useCan } from '../../app/session.tsx';
 import { DateField } from '../../components/DateField.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -31,6 +32,7 @@ const BOARD_STATUSES: PreparationStatusValue[] = [
 /** The day's production, live: every state change made anywhere arrives as an event and refreshes the board. */
 export function BoardPage() {
   const { t } = useTranslation();
+  const canSeePlan = useCan('planner:read');
   const label = usePatientLabel();
   const [dateText, setDateText] = useState(formatDate(todayIso()));
   const date = parseDate(dateText) ?? todayIso();
@@ -69,6 +71,11 @@ export function BoardPage() {
         actions={
           <Group gap="xs">
             <LiveIndicator state={live} />
+            {canSeePlan && (
+              <Anchor component={Link} to="/pharmacy/planning" size="sm">
+                {t('production.openPlan')}
+              </Anchor>
+            )}
             {lastEvent && (
               <Text size="xs" c="dimmed">
                 {t('compounding.board.lastEvent', { at: formatDateTime(lastEvent) })}

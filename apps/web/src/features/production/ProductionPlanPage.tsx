@@ -17,6 +17,7 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { PinResultDto, PlannedItemDto, ProductionPlanDto, ShiftsDto } from '@passerelle/contracts';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../../app/session.tsx';
@@ -25,7 +26,17 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { addDays, formatDate, formatDateTime, parseDate, todayIso } from '../../lib/format.ts';
-import { useAnticipation, usePin, usePlan, useRunAnticipation, useSaveShifts, useShifts, useUnpin } from './api.ts';
+import { useBoardEvents } from '../compounding/api.ts';
+import {
+  productionKeys,
+  useAnticipation,
+  usePin,
+  usePlan,
+  useRunAnticipation,
+  useSaveShifts,
+  useShifts,
+  useUnpin,
+} from './api.ts';
 
 /** Minutes after midnight → HH:MM. */
 export function clock(minutes: number): string {
@@ -46,10 +57,12 @@ export function ProductionPlanPage() {
   const day = parseDate(dateText) ?? todayIso();
   const plan = usePlan(day);
   const canManage = useCan('planner:manage');
+  const live = useCan('compounding:run');
 
   return (
     <>
       <PageHeader title={t('production.title')} subtitle={t('production.subtitle')} />
+      {live && <LiveReplan />}
       <Stack>
         <Group>
           <DateField label={t('production.day')} value={dateText} onChange={setDateText} />
@@ -79,6 +92,13 @@ export function ProductionPlanPage() {
       </Stack>
     </>
   );
+}
+
+/** Re-plans as soon as a preparation changes state anywhere (green light, start, failed weighing…). */
+function LiveReplan() {
+  const client = useQueryClient();
+  useBoardEvents(() => void client.invalidateQueries({ queryKey: productionKeys.all }));
+  return null;
 }
 
 function PlanView({ plan, canManage }: { plan: ProductionPlanDto; canManage: boolean }) {
