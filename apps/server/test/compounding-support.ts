@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Role } from '../src/core/access.ts';
 import { parisDate } from '../src/core/clock.ts';
-import { Agent, type TestApp } from './harness.ts';
-import { createCooperation, TEST_PASSWORD, type TestCooperation } from './factories.ts';
+import type { TestApp } from './harness.ts';
+import { createCooperation, type TestCooperation } from './factories.ts';
 import { setupPharmacy, type TestPharmacy } from './pharmacy-factories.ts';
+import { expectCode, reauthenticate as reauth, signIn as signInAs, type Actor } from './support/actors.ts';
 
 /**
  * A cooperation ready for compounding tests: establishment `a` runs the shared pharmacy (isolators, vial stock
@@ -30,20 +30,7 @@ export interface CompoundingWorld {
   }): Promise<{ patientId: string; prescriptionId: string; preparations: { id: string; moleculeCode: string }[] }>;
 }
 
-export interface Actor {
-  agent: Agent;
-  id: string;
-}
-
-let address = 0;
-const nextAddress = () => `10.47.${Math.floor(++address / 250)}.${(address % 250) + 1}`;
-
-export function expectCode(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.json().code, res.body).toBe(code);
-  return res.json();
-}
+export { expectCode, type Actor };
 
 export async function compoundingWorld(t: TestApp): Promise<CompoundingWorld> {
   const coop = await createCooperation(t.database);
@@ -90,31 +77,9 @@ export async function compoundingWorld(t: TestApp): Promise<CompoundingWorld> {
     )
     .execute();
 
-  const signIn: CompoundingWorld['signIn'] = async (roles, establishment = 'a', options = {}) => {
-    const user = await coop.user(roles, { establishment, ...(options.unitId ? { unitId: options.unitId } : {}) });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: user.username, password: TEST_PASSWORD },
-      remoteAddress: nextAddress(),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    const agent = new Agent(t.app);
-    agent.cookie = res.cookies.find((c) => c.name === 'passerelle_session')!.value;
-    agent.csrf = res.json().csrfToken;
-    return { agent, id: user.id };
-  };
-  const reauthenticate = async (actor: Actor) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reauthenticate',
-      payload: { password: TEST_PASSWORD },
-      cookies: { passerelle_session: actor.agent.cookie! },
-      headers: { 'x-csrf-token': actor.agent.csrf! },
-      remoteAddress: nextAddress(),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-  };
+  const signIn: CompoundingWorld['signIn'] = (roles, establishment = 'a', options = {}) =>
+    signInAs(t, coop, roles, establishment, options);
+  const reauthenticate = (actor: Actor) => reauth(t, actor);
   const prescribers = new Map<string, Promise<Actor>>();
   let pharmacist: Promise<Actor> | undefined;
 

@@ -12,8 +12,7 @@ export interface Actor {
 
 let address = 0;
 /** Logins and re-authentications are rate limited per address: each comes from its own. */
-const nextAddress = () =>
-  `10.${60 + Math.floor(address / 62_500)}.${Math.floor(++address / 250) % 250}.${(address % 250) + 1}`;
+const nextAddress = () => `10.61.${Math.floor(++address / 250)}.${(address % 250) + 1}`;
 
 /** Creates a user with `roles` at establishment `a` or `b` (optionally restricted to a unit) and signs them in. */
 export async function signIn(

@@ -1,3 +1,4 @@
+import type { PreparationStatusValue } from '@passerelle/contracts';
 import {
   DEFAULT_WEIGHTS,
   MEAN_PREPARATION_MIN,
@@ -69,20 +70,7 @@ export interface ShiftRow {
   endMin: number;
 }
 
-export type PreparationRowStatus =
-  | 'awaiting_validation'
-  | 'awaiting_green_light'
-  | 'anticipated'
-  | 'ready_to_compound'
-  | 'in_compounding'
-  | 'compounded'
-  | 'released'
-  | 'dispatched'
-  | 'received'
-  | 'administered'
-  | 'returned'
-  | 'destroyed'
-  | 'cancelled';
+export type PreparationRowStatus = PreparationStatusValue;
 
 export interface PreparationRow {
   id: string;
