@@ -402,3 +402,44 @@ describe('the anticipation proposal', () => {
     expect(stored.length).toBe(2);
   });
 });
+
+// Last: the clock moves on by an hour, past the idle limit of the sessions opened above.
+describe('a morning of green lights', () => {
+  it('plans the day before the green lights, then follows each one as it arrives through the API', async () => {
+    const { pharmacist, nurse } = await team();
+    const day = today;
+    const rxs: { id: string; patientId: string }[] = [];
+    for (const time of ['11:30', '11:45', '12:00']) {
+      const rx = await validatedFolfox(day);
+      await appointment(rx.id, day, time);
+      rxs.push(rx);
+    }
+    const ours = (p: PlanBody, patientId: string) => items(p).filter((i) => i.patient.id === patientId);
+    const before = await plan(pharmacist);
+    // No green light yet: oxaliplatin and folinate wait for it, the 5-FU may be anticipated.
+    for (const rx of rxs) {
+      const waiting = ours(before, rx.patientId).filter((i) => !/fluorouracile/i.test(i.molecule));
+      expect(waiting.length).toBe(2);
+      for (const i of waiting) expect(i).toMatchObject({ greenLight: false });
+    }
+
+    // The morning goes by: each patient is seen and given the green light, one every 20 minutes.
+    for (const rx of rxs) {
+      t.clock.advance(20 * 60_000);
+      const go = await nurse.agent.post(`/api/v1/pharmacy/prescriptions/${rx.id}/fit-to-treat`, {
+        administrationDate: day,
+        decision: 'go',
+      });
+      expect(go.statusCode, go.body).toBe(200);
+      const after = await plan(pharmacist);
+      expect(after.method).toBe('replan');
+      const mine = ours(after, rx.patientId);
+      expect(mine).toHaveLength(4);
+      for (const i of mine) {
+        expect(i.greenLight).toBe(true);
+        // Nothing starts in the past: the plan moved with the clock.
+        expect(i.startMin).toBeGreaterThanOrEqual(after.nowMin - 1);
+      }
+    }
+  });
+});
