@@ -125,12 +125,14 @@ interface PlanItem {
   latenessMin: number;
   waitReason: string | null;
   pinned: boolean;
+  greenLight: boolean;
   position: number | null;
   technicianId: string | null;
   patient: { id: string; name: string };
 }
 interface PlanBody {
   day: string;
+  nowMin: number;
   method: string;
   isolators: { isolator: { id: string }; items: PlanItem[] }[];
   unassigned: unknown[];
