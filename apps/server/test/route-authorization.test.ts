@@ -329,12 +329,19 @@ function resourceTable(route: ApiRoute): string {
   return (segments[index - 1] ?? '').replaceAll('-', '_');
 }
 
-async function anyIdIn(table: string, cooperationId: string): Promise<string | undefined> {
-  const found = await sql<{
-    id: string;
-  }>`select id from ${sql.table(table)} where cooperation_id = ${cooperationId} order by id limit 1`.execute(
-    t.database.db,
-  );
+async function anyIdIn(table: string, cooperationId: string, caredForAt?: string): Promise<string | undefined> {
+  // A patient must also be in the care of the actor's establishment, or the control would rightly be 404.
+  const found =
+    table === 'patients' && caredForAt
+      ? await sql<{ id: string }>`select p.id from patients p
+          where p.cooperation_id = ${cooperationId}
+            and exists (select 1 from care_relationships c where c.patient_id = p.id and c.establishment_id = ${caredForAt})
+          order by p.id limit 1`.execute(t.database.db)
+      : await sql<{
+          id: string;
+        }>`select id from ${sql.table(table)} where cooperation_id = ${cooperationId} order by id limit 1`.execute(
+          t.database.db,
+        );
   return found.rows[0]?.id;
 }
 
@@ -610,7 +617,8 @@ describe('records of another cooperation', () => {
     async (key, route) => {
       await seedBoth();
       const table = resourceTable(route);
-      const own = await anyIdIn(table, (await coopPromise).cooperationId).catch(() => undefined);
+      const ownCoop = await coopPromise;
+      const own = await anyIdIn(table, ownCoop.cooperationId, ownCoop.establishments.a).catch(() => undefined);
       const foreign = await anyIdIn(table, (await otherCoopPromise).cooperationId).catch(() => undefined);
       expect(
         foreign && own,
