@@ -2,8 +2,12 @@ import type { Insertable } from 'kysely';
 import { parisDate } from '../../../core/clock.ts';
 import type { DB, Tx } from '../../../core/db/index.ts';
 import type { IdGenerator } from '../../../core/ids.ts';
-import type { DoseBasis, DoseUnit } from '../dosing/index.ts';
-import { computePrescription, type DosingRegimen, type DosingRegimenLine } from '../prescriptions/index.ts';
+import {
+  computePrescription,
+  toDosingLine,
+  type DosingRegimen,
+  type DosingRegimenLine,
+} from '../prescriptions/index.ts';
 import { getPharmacySettings } from '../referential/index.ts';
 import * as demoRepo from './compounding-demo.repository.ts';
 import * as repo from './compounding.repository.ts';
@@ -150,33 +154,7 @@ export async function seedCompoundingDemoForSystem(
         cycleLengthDays: r.cycle_length_days,
         cycles: r.cycles,
       },
-      lines: regimenLines
-        .filter((l) => l.regimen_id === r.id)
-        .map((l) => ({
-          id: l.id,
-          position: l.position,
-          moleculeId: l.molecule_id,
-          moleculeCode: l.molecule_code,
-          moleculeInn: l.molecule_inn,
-          moleculeInnFr: l.molecule_inn_fr,
-          basis: l.basis as DoseBasis,
-          dose: Number(l.dose),
-          doseUnit: l.dose_unit as DoseUnit,
-          route: l.route,
-          administration: l.administration,
-          container: l.container_kind,
-          diluent: l.diluent,
-          volumeMl: l.volume_ml === null ? null : Number(l.volume_ml),
-          durationMin: l.duration_min,
-          days: l.days,
-          cyclesFrom: l.cycles_from,
-          cyclesTo: l.cycles_to,
-          anticipatedAllowed: l.anticipated_allowed,
-          maxSingleDose:
-            l.max_single_dose !== null && l.max_single_dose_behaviour
-              ? { value: Number(l.max_single_dose), behaviour: l.max_single_dose_behaviour }
-              : null,
-        })),
+      lines: regimenLines.filter((l) => l.regimen_id === r.id).map(toDosingLine),
     });
   }
   const codes = TODAY_REGIMENS.filter((c) => dosing.has(c));

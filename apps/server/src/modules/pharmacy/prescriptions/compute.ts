@@ -327,3 +327,56 @@ export function computePrescription(input: {
     },
   };
 }
+
+/** A stored regimen line (regimen_lines joined with its molecule), as the dose computation reads it. */
+export interface StoredRegimenLine {
+  id: string;
+  position: number;
+  molecule_id: string;
+  molecule_code: string;
+  molecule_inn: string;
+  molecule_inn_fr: string;
+  basis: string;
+  dose: string | number;
+  dose_unit: string;
+  route: string;
+  administration: string;
+  container_kind: string;
+  diluent: string | null;
+  volume_ml: string | number | null;
+  duration_min: number | null;
+  days: number[];
+  cycles_from: number | null;
+  cycles_to: number | null;
+  anticipated_allowed: boolean;
+  max_single_dose: string | number | null;
+  max_single_dose_behaviour: 'cap' | 'refuse' | null;
+}
+
+export function toDosingLine(l: StoredRegimenLine): DosingRegimenLine {
+  return {
+    id: l.id,
+    position: l.position,
+    moleculeId: l.molecule_id,
+    moleculeCode: l.molecule_code,
+    moleculeInn: l.molecule_inn,
+    moleculeInnFr: l.molecule_inn_fr,
+    basis: l.basis as DoseBasis,
+    dose: Number(l.dose),
+    doseUnit: l.dose_unit as DoseUnit,
+    route: l.route,
+    administration: l.administration,
+    container: l.container_kind,
+    diluent: l.diluent,
+    volumeMl: l.volume_ml === null ? null : Number(l.volume_ml),
+    durationMin: l.duration_min,
+    days: l.days,
+    cyclesFrom: l.cycles_from,
+    cyclesTo: l.cycles_to,
+    anticipatedAllowed: l.anticipated_allowed,
+    maxSingleDose:
+      l.max_single_dose !== null && l.max_single_dose_behaviour
+        ? { value: Number(l.max_single_dose), behaviour: l.max_single_dose_behaviour }
+        : null,
+  };
+}

@@ -4,4 +4,4 @@ export { startCompounding } from './fit-to-treat.service.ts';
 export type { PrescriptionsDeps } from './prescriptions.service.ts';
 export { runChecks, DEFAULT_CHECK_SETTINGS, type Check, type CheckSeverity } from './checks.ts';
 export { cheapestVials } from './waste.ts';
-export { computePrescription, type DosingRegimen, type DosingRegimenLine } from './compute.ts';
+export { computePrescription, toDosingLine, type DosingRegimen, type DosingRegimenLine } from './compute.ts';

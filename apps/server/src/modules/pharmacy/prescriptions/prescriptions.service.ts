@@ -16,10 +16,10 @@ import { AppError, forbidden, notFound } from '../../../core/errors.ts';
 import type { IdGenerator } from '../../../core/ids.ts';
 import { assertRecentlyReauthenticated } from '../../identity/index.ts';
 import { getPharmacySettings } from '../referential/index.ts';
-import { checkCumulativeDoses, clean, type DoseBasis, type DoseUnit } from '../dosing/index.ts';
+import { checkCumulativeDoses, clean, type DoseUnit } from '../dosing/index.ts';
 import { cumulativeSettings, evaluateChecks } from './check-context.ts';
 import { exposureOf } from './checks.ts';
-import { addDays, computePrescription, type DosingRegimen, type DosingRegimenLine } from './compute.ts';
+import { addDays, computePrescription, toDosingLine, type DosingRegimen } from './compute.ts';
 import { cancelPreparations } from './preparations.ts';
 import { presentPrescription, presentSummary, storedChecks } from './prescriptions.presenter.ts';
 import * as repo from './prescriptions.repository.ts';
@@ -88,31 +88,7 @@ async function loadRegimenForDosing(trx: Tx, ctx: RequestContext, regimenId: str
     cycleLengthDays: regimen.cycle_length_days,
     cycles: regimen.cycles,
   };
-  const lines: DosingRegimenLine[] = rows.map((l) => ({
-    id: l.id,
-    position: l.position,
-    moleculeId: l.molecule_id,
-    moleculeCode: l.molecule_code,
-    moleculeInn: l.molecule_inn,
-    moleculeInnFr: l.molecule_inn_fr,
-    basis: l.basis as DoseBasis,
-    dose: Number(l.dose),
-    doseUnit: l.dose_unit as DoseUnit,
-    route: l.route,
-    administration: l.administration,
-    container: l.container_kind,
-    diluent: l.diluent,
-    volumeMl: l.volume_ml === null ? null : Number(l.volume_ml),
-    durationMin: l.duration_min,
-    days: l.days,
-    cyclesFrom: l.cycles_from,
-    cyclesTo: l.cycles_to,
-    anticipatedAllowed: l.anticipated_allowed,
-    maxSingleDose:
-      l.max_single_dose !== null && l.max_single_dose_behaviour
-        ? { value: Number(l.max_single_dose), behaviour: l.max_single_dose_behaviour }
-        : null,
-  }));
+  const lines = rows.map(toDosingLine);
   return { regimen: dosingRegimen, lines };
 }
 
