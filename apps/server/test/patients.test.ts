@@ -233,6 +233,26 @@ describe('emergency access and who accessed', () => {
     t.clock.advance(-5 * 3_600_000);
   });
 
+  it('audits each read of a patient in care with one sealed, unflagged event, and a refused read with none', async () => {
+    const id = await coop.patient({ birthName: 'LECTURE', firstNames: 'Anne', birthDate: '1962-03-04', sex: 'F' });
+    const { agent, user } = await agentFor('nurse', 'a');
+    const { agent: outsider, user: outsiderUser } = await agentFor('nurse', 'b');
+    for (let i = 0; i < 2; i++) expect((await agent.get(`/api/v1/patients/${id}`)).statusCode).toBe(200);
+    expect((await outsider.get(`/api/v1/patients/${id}`)).statusCode).toBe(404);
+    const events = await t.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'emergency', 'actor_user_id', 'resource_id', 'seq', 'hash'])
+      .where('patient_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => [e.action, e.emergency, e.actor_user_id, e.resource_id])).toEqual([
+      ['patient.read', false, user.id, id],
+      ['patient.read', false, user.id, id],
+    ]);
+    expect(events.every((e) => e.seq !== null && /^[0-9a-f]{64}$/.test(e.hash ?? ''))).toBe(true);
+    expect(events.some((e) => e.actor_user_id === outsiderUser.id)).toBe(false);
+  });
+
   it('is refused to roles without it (403) and answers 404 for a missing patient', async () => {
     const { agent } = await agentFor('pharmacy_technician');
     const id = await coop.patient({ careAt: ['b'] });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -43,10 +44,38 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/** Statements prepared per connection, at most; beyond it, new texts run unnamed (parsed and planned each time). */
+const MAX_PREPARED_PER_CONNECTION = 1000;
+/** Longer texts (bulk inserts, generated lists) are rarely repeated: not worth a slot. */
+const MAX_PREPARED_TEXT = 16_384;
+
+/**
+ * Runs the application's parameterised statements as named prepared statements, once parsed per connection:
+ * PostgreSQL then reuses the parse and, after a few executions, the plan — planning the patient page's query
+ * costs more than running it. Names are the text's hash, so one name never means two texts.
+ */
+function preparedStatements(client: pg.PoolClient): void {
+  const unnamed = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const names = new Map<string, string>();
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || text.length > MAX_PREPARED_TEXT) {
+      return unnamed(text, values, callback);
+    }
+    let name = names.get(text);
+    if (!name) {
+      if (names.size >= MAX_PREPARED_PER_CONNECTION) return unnamed(text, values, callback);
+      name = `p${createHash('sha1').update(text).digest('base64url')}`;
+      names.set(text, name);
+    }
+    return unnamed({ name, text, values }, callback);
+  };
+}
+
 /** Opens PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite in `dataDir`. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    pool.on('connect', preparedStatements);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const rawSession = async (): Promise<RawSession> => {
       const client = await pool.connect();

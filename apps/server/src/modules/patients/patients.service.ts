@@ -157,29 +157,25 @@ export async function searchForEmergency(
 }
 
 async function loadDetail(trx: Tx, ctx: RequestContext, patientId: string) {
-  const row = await repo.findVisiblePatient(trx, ctx, patientId);
-  if (!row) throw notFound('Patient');
-  const [identifiers, care, emergency] = await Promise.all([
-    repo.listIdentifiers(trx, ctx.actor.cooperationId, [patientId]),
-    repo.listCareRelationships(trx, ctx.actor.cooperationId, patientId),
-    row.in_care ? Promise.resolve(undefined) : repo.findActiveEmergencyAccess(trx, ctx, patientId),
-  ]);
-  const detail = presentDetail(row, identifiers, care, ctx.actor.establishmentId, emergency, ctx.now);
-  return { detail, emergency: !row.in_care, row };
+  const parts = await repo.findVisiblePatientDetail(trx, ctx, patientId);
+  if (!parts) throw notFound('Patient');
+  return { detail: detailFrom(ctx, parts), emergency: !parts.row.in_care, row: parts.row };
 }
 
-/** Reads a patient the actor may see; the read is audited, flagged when under emergency access. */
+function detailFrom(ctx: RequestContext, parts: repo.PatientDetailParts): PatientDetail {
+  return presentDetail(parts.row, parts.identifiers, parts.care, ctx.actor.establishmentId, parts.emergency, ctx.now);
+}
+
+/**
+ * Reads a patient the actor may see; the read is audited — flagged when under emergency access — in the same
+ * statement, so no answer leaves without its event committed.
+ */
 export async function getPatient(deps: PatientsDeps, ctx: RequestContext, patientId: string): Promise<PatientDetail> {
   actingEstablishment(ctx);
-  return deps.db.transaction().execute(async (trx) => {
-    const { detail, emergency } = await loadDetail(trx, ctx, patientId);
-    await appendAudit(
-      trx,
-      auditFrom(ctx, 'patient.read', { patientId, resourceType: 'patient', resourceId: patientId, emergency }),
-      deps.ids,
-    );
-    return detail;
-  });
+  const audit = auditFrom(ctx, 'patient.read', { patientId, resourceType: 'patient', resourceId: patientId });
+  const parts = await repo.readVisiblePatientDetailAudited(deps.db, ctx, patientId, audit, deps.ids.uuid());
+  if (!parts) throw notFound('Patient');
+  return detailFrom(ctx, parts);
 }
 
 interface ValidIdentity {
