@@ -27,6 +27,7 @@ import {
 } from '../apps/server/src/modules/pharmacy/index.ts';
 import { createSimulatedBalance } from '../apps/server/src/modules/pharmacy/compounding/core/index.ts';
 import type { CompoundingDeps } from '../apps/server/src/modules/pharmacy/compounding/compounding.service.ts';
+import { runInCooperation } from '../apps/server/src/core/db/cooperation-scope.ts';
 import { patientHistory, recallLot } from '../apps/server/src/modules/pharmacy/compounding/traceability.service.ts';
 
 const { values: args } = parseArgs({
@@ -299,15 +300,19 @@ const percentile = (values: number[], p: number) => {
 };
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
+// Timed inside the cooperation's row-level security scope, as an authenticated request runs them.
+const recall = (lot: string) => runInCooperation(cooperationId, () => recallLot(deps, ctx(), { lot }));
+const history = (p: string) => runInCooperation(cooperationId, () => patientHistory(deps, ctx(), p));
+
 // Warm-up: a few of each, not counted.
-for (const lot of lots.slice(0, 5)) await recallLot(deps, ctx(), { lot });
-for (const p of patients.slice(0, 5)) await patientHistory(deps, ctx(), p);
+for (const lot of lots.slice(0, 5)) await recall(lot);
+for (const p of patients.slice(0, 5)) await history(p);
 
 const recallMs: number[] = [];
 const recallRows: number[] = [];
 for (const lot of lots) {
   const t0 = performance.now();
-  const result = await recallLot(deps, ctx(), { lot });
+  const result = await recall(lot);
   recallMs.push(performance.now() - t0);
   recallRows.push(result.preparations);
 }
@@ -315,7 +320,7 @@ const historyMs: number[] = [];
 const historyRows: number[] = [];
 for (const p of patients) {
   const t0 = performance.now();
-  const result = await patientHistory(deps, ctx(), p);
+  const result = await history(p);
   historyMs.push(performance.now() - t0);
   historyRows.push(result.items.length);
 }

@@ -68,8 +68,10 @@ async function writeUntilKilled(server: ServerProcess, session: HttpSession) {
   let inFlightAtKill = 0;
   let inFlight = 0;
   const run = randomUUID().slice(0, 8);
+  // Each worker keeps writing until a request fails after the kill: requests sent while the process dies are
+  // part of the test (the last one of each worker is never acknowledged).
   const worker = async () => {
-    while (!killed) {
+    for (;;) {
       const n = ++sent;
       const patient = {
         birthName: `Crash-${run}-${n}`,
@@ -91,6 +93,7 @@ async function writeUntilKilled(server: ServerProcess, session: HttpSession) {
       } catch (error) {
         // After the kill, connection errors are the expected end of the stream; before it, a failure.
         if (!killed) throw error;
+        return;
       } finally {
         inFlight--;
       }

@@ -5,6 +5,7 @@ import type { DB, Executor } from './db/index.ts';
 import type { JobTable } from './db/schema.ts';
 import { AppError } from './errors.ts';
 import { randomIds, randomSecret, type IdGenerator } from './ids.ts';
+import { runInCooperation } from './db/cooperation-scope.ts';
 
 /**
  * PostgreSQL-backed job queue, the same on PGlite and PostgreSQL.
@@ -559,7 +560,10 @@ export class JobWorker {
     heartbeat.unref();
     let result: JobResult | void;
     try {
-      result = await handler(context);
+      // A cooperation's job runs inside that cooperation's row-level security scope; system jobs outside any.
+      result = await (job.cooperation_id
+        ? runInCooperation(job.cooperation_id, () => handler(context))
+        : handler(context));
     } catch (error) {
       clearInterval(heartbeat);
       await this.#recordFailure(context, error);

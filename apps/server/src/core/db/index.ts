@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { DB } from './schema.ts';
+import { currentCooperation, scopeParameters, SET_SCOPE_SQL } from './cooperation-scope.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 export type { DB } from './schema.ts';
@@ -71,14 +72,49 @@ function preparedStatements(client: pg.PoolClient): void {
   };
 }
 
+const SCOPE = Symbol('cooperation scope');
+type ScopedClient = pg.PoolClient & { [SCOPE]?: string };
+
+/**
+ * One pool for Kysely that hands out a connection of the right kind: inside a cooperation scope
+ * (`cooperation-scope.ts`), one of the scoped pool acting as passerelle_app for that cooperation — set when
+ * the connection last served another cooperation, before any BEGIN, so a rollback cannot undo it; otherwise
+ * one of the system pool, as the connecting role. Two pools, so that an authenticated request and the
+ * sign-in before it never switch the same connection back and forth.
+ */
+function routedPool(systemPool: pg.Pool, scopedPool: pg.Pool) {
+  return {
+    async connect(): Promise<pg.PoolClient> {
+      const cooperationId = currentCooperation();
+      if (!cooperationId) return systemPool.connect();
+      const client: ScopedClient = await scopedPool.connect();
+      if (client[SCOPE] !== cooperationId) {
+        try {
+          await client.query(SET_SCOPE_SQL, scopeParameters(cooperationId));
+        } catch (error) {
+          client.release(error as Error);
+          throw error;
+        }
+        client[SCOPE] = cooperationId;
+      }
+      return client;
+    },
+    async end(): Promise<void> {
+      await Promise.all([systemPool.end(), scopedPool.end()]);
+    },
+  };
+}
+
 /** Opens PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite in `dataDir`. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
-    pool.on('connect', preparedStatements);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const max = options.poolSize ?? 20;
+    const systemPool = new pg.Pool({ connectionString: options.databaseUrl, max });
+    const scopedPool = new pg.Pool({ connectionString: options.databaseUrl, max });
+    for (const pool of [systemPool, scopedPool]) pool.on('connect', preparedStatements);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: routedPool(systemPool, scopedPool) }) });
     const rawSession = async (): Promise<RawSession> => {
-      const client = await pool.connect();
+      const client = await systemPool.connect();
       return {
         query: async <R>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[],
         exec: async (script: string) => {

@@ -73,6 +73,13 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
         }
         applied.push(file.name);
       }
+      if (applied.length > 0) {
+        // Tables added by these migrations come under row-level security too (migration 0011).
+        const [scope] = await session.query<{ present: boolean }>(
+          "select to_regproc('apply_cooperation_scope') is not null as present",
+        );
+        if (scope?.present) await session.query('select apply_cooperation_scope()');
+      }
       return { applied, alreadyApplied: known.size };
     } finally {
       await session.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);

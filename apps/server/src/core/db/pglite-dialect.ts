@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { currentCooperation, scopeParameters, SET_SCOPE_SQL } from './cooperation-scope.ts';
 
 /**
  * Kysely dialect for embedded PGlite.
@@ -87,6 +88,8 @@ class PGliteDriver implements Driver {
   readonly #mutex = new Mutex();
   readonly #connection: PGliteConnection;
   #release: (() => void) | undefined;
+  /** The cooperation the session currently acts within; null: the connecting role, no policy. */
+  #scope: string | null = null;
   constructor(private readonly pglite: PGlite) {
     this.#connection = new PGliteConnection(pglite);
   }
@@ -94,7 +97,20 @@ class PGliteDriver implements Driver {
     await this.pglite.waitReady;
   }
   async acquireConnection(): Promise<DatabaseConnection> {
-    this.#release = await this.#mutex.lock();
+    const release = await this.#mutex.lock();
+    // The one session takes the role and cooperation of whoever holds it now (cooperation-scope.ts); switched
+    // here, before any BEGIN, so that a rollback cannot undo the switch.
+    const cooperationId = currentCooperation();
+    if (cooperationId !== this.#scope) {
+      try {
+        await this.pglite.query(SET_SCOPE_SQL, scopeParameters(cooperationId));
+      } catch (error) {
+        release();
+        throw error;
+      }
+      this.#scope = cooperationId;
+    }
+    this.#release = release;
     return this.#connection;
   }
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { permissionsOf, type Permission, type Role, type TokenScope } from '../access.ts';
 import type { Clock } from '../clock.ts';
 import type { Actor, RequestContext } from '../context.ts';
+import { enterCooperation, runInScope } from '../db/cooperation-scope.ts';
 import type { DB } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 
@@ -137,6 +138,7 @@ async function fromSession(deps: AuthDeps, request: FastifyRequest, cookie: stri
     sessionId: row.id,
     tokenId: null,
   };
+  enterCooperation(row.cooperation_id);
 }
 
 async function fromToken(deps: AuthDeps, request: FastifyRequest, token: string): Promise<void> {
@@ -183,6 +185,7 @@ async function fromToken(deps: AuthDeps, request: FastifyRequest, token: string)
     sessionId: null,
     tokenId: row.id,
   };
+  enterCooperation(row.cooperation_id);
 }
 
 /**
@@ -199,6 +202,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     return { actor: this.actor, requestId: this.id, ip: this.ip ?? null, now: deps.clock.now() };
   });
 
+  // Each request is its own unit of work for row-level security, filled with the actor's cooperation below.
+  app.addHook('onRequest', (_request, _reply, done) => runInScope(done));
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.public) {

@@ -93,8 +93,13 @@ export function searchCooperationForEmergency(db: Executor, ctx: RequestContext,
   return q.orderBy('p.birth_name').orderBy('p.id').limit(limit).execute();
 }
 
-/** A merged record stays readable by those who see the record it was merged into. */
-const EFFECTIVE_ID = sql`coalesce(p.merged_into_id, p.id)`;
+/**
+ * A merged record stays readable by those who see the record it was merged into. Written as CASE, not
+ * COALESCE: under row-level security PostgreSQL only uses a condition as an index condition when it cannot
+ * leak values, and it does not know COALESCE to be leak-proof — with it, the care-relationship check scanned
+ * every relationship of the establishment instead of one index entry.
+ */
+const EFFECTIVE_ID = sql`case when p.merged_into_id is null then p.id else p.merged_into_id end`;
 
 export function findVisiblePatient(db: Executor, ctx: RequestContext, patientId: string) {
   return db
