@@ -32,14 +32,14 @@ export function ScanField({
     if (!busy && autoFocus) input.current?.focus();
   }, [busy, autoFocus]);
 
+  // Edits the field's own text, synchronously: a scanner types faster than React renders, so the state of the
+  // last render may lack the characters just typed, and a caret moved later (after a frame) would send the
+  // next characters into the middle of the code.
   const insert = (text: string) => {
     const el = input.current;
     if (!el) return setValue((v) => v + text);
-    const start = el.selectionStart ?? value.length;
-    const end = el.selectionEnd ?? value.length;
-    const next = value.slice(0, start) + text + value.slice(end);
-    setValue(next);
-    requestAnimationFrame(() => el.setSelectionRange(start + text.length, start + text.length));
+    el.setRangeText(text, el.selectionStart ?? el.value.length, el.selectionEnd ?? el.value.length, 'end');
+    setValue(el.value);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -51,7 +51,7 @@ export function ScanField({
   };
 
   const submit = () => {
-    const code = value.split(String.fromCharCode(29)).join(GS_SYMBOL).trim();
+    const code = (input.current?.value ?? value).split(String.fromCharCode(29)).join(GS_SYMBOL).trim();
     if (!code || busy) return;
     onScan(code);
     setValue('');

@@ -27,6 +27,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { addDays, formatDate, formatDateTime, parseDate, todayIso } from '../../lib/format.ts';
 import { useBoardEvents } from '../compounding/api.ts';
+import { formatQuantity } from '../compounding/components.tsx';
 import {
   productionKeys,
   useAnticipation,
@@ -181,7 +182,8 @@ function PlanView({ plan, canManage }: { plan: ProductionPlanDto; canManage: boo
                           {item.patient.name}
                         </Text>
                         <Text size="xs">
-                          {item.molecule} {item.dose} {item.doseUnit} · {item.destinationUnit ?? item.establishment}
+                          {item.molecule} {formatQuantity(Number(item.dose))} {item.doseUnit} ·{' '}
+                          {item.destinationUnit ?? item.establishment}
                         </Text>
                         <Group gap={4}>
                           {!item.greenLight && (
