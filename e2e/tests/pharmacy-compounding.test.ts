@@ -110,19 +110,27 @@ test('a day of the shared pharmacy: compound, weigh, label, release, dispatch, r
     await page.getByRole('alert').filter({ hasText: 'la clé de contrôle ne correspond pas' }).waitFor();
     await page.getByRole('table', { name: 'Flacons scannés' }).getByText('Bloqué', { exact: true }).waitFor();
 
-    // The vials still to scan, as the server counts them; each carries the lot the plan chose for it.
+    // The vials still to scan, as the server counts them; each carries the lot of the draw it serves (an opened
+    // vial keeps its own lot), so that the recall of the first draw's lot finds this preparation.
     const detail = (await (await page.request.get(`/api/v1/pharmacy/compounding/preparations/${id}`)).json()) as {
       progress: { scansMissing: { presentationId: string; count: number }[] };
     };
-    const lotFor = (presentationId: string) =>
-      draws.find((d) => d.presentationId === presentationId && d.source === 'new_vial')?.lot ??
-      draws.find((d) => d.presentationId === presentationId)?.lot ??
-      usedLot;
+    const lotsToScan = draws.flatMap((d) => Array.from({ length: d.vialCount }, () => d.lot ?? usedLot));
+    const lotFor = (presentationId: string, nth: number) =>
+      draws
+        .filter((d) => d.presentationId === presentationId)
+        .flatMap((d) => Array.from({ length: d.vialCount }, () => d.lot ?? usedLot))[nth] ?? usedLot;
     const accepted = page.getByRole('table', { name: 'Flacons scannés' }).getByText('Accepté', { exact: true });
-    const toScan = detail.progress.scansMissing.flatMap((m) => Array.from({ length: m.count }, () => m.presentationId));
+    const toScan = detail.progress.scansMissing.flatMap((m) =>
+      Array.from({ length: m.count }, (_, nth) => ({
+        presentationId: m.presentationId,
+        lot: lotFor(m.presentationId, nth),
+      })),
+    );
     assert.ok(toScan.length > 0, 'vials to scan');
-    for (const [i, presentationId] of toScan.entries()) {
-      await scanVial(page, sheet.presentationGtins[presentationId]!, lotFor(presentationId), `SN${Date.now()}${i}`);
+    assert.equal(toScan.length, lotsToScan.length, 'one scan per vial of the plan');
+    for (const [i, { presentationId, lot }] of toScan.entries()) {
+      await scanVial(page, sheet.presentationGtins[presentationId]!, lot, `SN${Date.now()}${i}`);
       // One more accepted row (rows only get added); after the last vial the weighing step opens.
       if (i < toScan.length - 1) await accepted.nth(i).waitFor();
     }

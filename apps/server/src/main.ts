@@ -8,7 +8,11 @@ import { startRuntime } from './runtime.ts';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolSize: config.dbPoolSize,
+});
 const migrations = await migrate(database);
 log.info({ db: database.kind, applied: migrations.applied }, 'database ready');
 const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;

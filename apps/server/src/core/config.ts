@@ -9,6 +9,8 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** PostgreSQL connections per pool (two pools: system work and requests under row-level security). */
+  PASSERELLE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PASSERELLE_DATA_DIR: z.string().default('./data'),
   PASSERELLE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Load the demo cooperation into an empty database at start. */
@@ -38,6 +40,7 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  dbPoolSize: number;
   dataDir: string;
   logLevel: z.infer<typeof ConfigSchema>['PASSERELLE_LOG_LEVEL'];
   demo: boolean;
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.PASSERELLE_DB_POOL_SIZE,
     dataDir: path.resolve(e.PASSERELLE_DATA_DIR),
     logLevel: e.PASSERELLE_LOG_LEVEL,
     demo: e.PASSERELLE_DEMO,
