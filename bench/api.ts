@@ -4,7 +4,7 @@
  * machine in the same run. See bench/README.md. The last line printed is one JSON object.
  *
  *   npm run bench:api -- [--duration 10] [--warmup 2] [--concurrency 100] [--patients 2000]
- *                        [--audit-samples 300] [--log-level info] [--profile <dir>]
+ *                        [--audit-samples 300] [--log-level info] [--think-ms 1000] [--profile <dir>]
  *
  * PGlite in a temporary folder by default; PostgreSQL when DATABASE_URL is set (use a database kept for
  * benchmarks: the run leaves its cooperation, patients and audit events there, since audit events
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     patients: { type: 'string', default: '2000' },
     'audit-samples': { type: 'string', default: '300' },
     'log-level': { type: 'string', default: 'info' },
+    /** Second phase: the same clients as users pausing between reads (exponential, this mean); 0 skips it. */
+    'think-ms': { type: 'string', default: '1000' },
     /** Write a V8 CPU profile of the server to this folder (open it in Chrome DevTools). */
     profile: { type: 'string' },
   },
@@ -54,6 +56,7 @@ const CONCURRENCY = Math.round(positive('concurrency', args.concurrency, 1000));
 const PATIENTS = Math.round(positive('patients', args.patients, 100_000));
 const AUDIT_SAMPLES = Math.round(positive('audit-samples', args['audit-samples'], 10_000));
 const LOG_LEVEL = args['log-level']!;
+const THINK_MS = args['think-ms'] === '0' ? 0 : positive('think-ms', args['think-ms'], 60_000);
 const PASSWORD = 'Bench-Password-42!';
 const HOST = '127.0.0.1';
 
@@ -264,10 +267,16 @@ function percentile(sorted: Float64Array, q: number): number {
 
 /**
  * CONCURRENCY closed-loop clients on keep-alive connections, each sending its next request as soon as
- * the previous answer is read. Nothing sent during the warm-up is measured; nothing is sent after the
- * measured window.
+ * the previous answer is read — or, with `thinkMs`, after a pause drawn from an exponential distribution of
+ * that mean, as a user reading the screen. Nothing sent during the warm-up is measured; nothing is sent
+ * after the measured window.
  */
-async function drive(port: number, nextPath: () => string, headers: Record<string, string>): Promise<LoadResult> {
+async function drive(
+  port: number,
+  nextPath: () => string,
+  headers: Record<string, string>,
+  thinkMs = 0,
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, maxFreeSockets: CONCURRENCY });
   const latencies: number[] = [];
   const completions: number[] = [];
@@ -293,7 +302,11 @@ async function drive(port: number, nextPath: () => string, headers: Record<strin
   const start = performance.now();
   const measureFrom = start + WARMUP_S * 1000;
   const end = measureFrom + DURATION_S * 1000;
+  const think = () =>
+    thinkMs > 0 ? new Promise((resolve) => setTimeout(resolve, -thinkMs * Math.log(1 - Math.random()))) : null;
   const client = async () => {
+    // Users do not start in step.
+    if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * thinkMs));
     while (performance.now() < end) {
       const t0 = performance.now();
       const status = await once(nextPath());
@@ -304,12 +317,14 @@ async function drive(port: number, nextPath: () => string, headers: Record<strin
         answered++;
         completions.push(t1);
       }
-      if (t0 < measureFrom) continue;
-      if (status === 200) latencies.push(t1 - t0);
-      else {
-        errors++;
-        errorSample ??= `HTTP ${status}`;
+      if (t0 >= measureFrom) {
+        if (status === 200) latencies.push(t1 - t0);
+        else {
+          errors++;
+          errorSample ??= `HTTP ${status}`;
+        }
       }
+      await think();
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, client));
@@ -434,6 +449,7 @@ async function main() {
     ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] } : {}),
   });
   let api: LoadResult;
+  let users: LoadResult | undefined;
   let sample: string;
   let backends: Awaited<ReturnType<typeof sampleBackends>> | undefined;
   const monitor = databaseUrl ? await openDatabase({ databaseUrl, poolSize: 1 }) : undefined;
@@ -446,8 +462,10 @@ async function main() {
     let i = 0;
     const ids = prepared.patientIds;
     const sampler = monitor ? sampleBackends(monitor, performance.now() + (WARMUP_S + DURATION_S) * 1000) : undefined;
-    api = await drive(server.port, () => `/api/v1/patients/${ids[(i++ * 7919) % ids.length]}`, headers);
+    const nextPath = () => `/api/v1/patients/${ids[(i++ * 7919) % ids.length]}`;
+    api = await drive(server.port, nextPath, headers);
     backends = await sampler;
+    if (THINK_MS > 0) users = await drive(server.port, nextPath, headers, THINK_MS);
   } finally {
     await monitor?.close();
     const how = await server.stop();
@@ -462,6 +480,12 @@ async function main() {
   say(
     `API       ${Math.round(api.rps)} req/s, p50 ${round(api.p50)} ms, p99 ${round(api.p99)} ms, max ${round(api.max)} ms, longest stall ${round(api.longestGap)} ms, errors ${api.errors}${api.errorSample ? ` (${api.errorSample})` : ''}`,
   );
+
+  if (users) {
+    say(
+      `API, users pausing ${THINK_MS} ms on average between reads: ${Math.round(users.rps)} req/s, p50 ${round(users.p50)} ms, p99 ${round(users.p99)} ms, max ${round(users.max)} ms, errors ${users.errors}`,
+    );
+  }
 
   // Every audited read appended one event: count them to be sure the load did what it claims.
   const check = await openDb();
@@ -503,12 +527,22 @@ async function main() {
       duration_s: DURATION_S,
       warmup_s: WARMUP_S,
       requests: api.requests,
-      errors: api.errors + bare.errors,
+      errors: api.errors + bare.errors + (users?.errors ?? 0),
       audit_write_ms: round(cost.auditWriteMs, 3),
       read_ms: round(cost.readMs, 3),
       read_audited_ms: round(cost.readAuditedMs, 3),
       audit_events: events,
       ...(backends ? { pg_lock_wait_share: round(backends.lockShare, 3) } : {}),
+      ...(users
+        ? {
+            think_ms: THINK_MS,
+            users_rps: Math.round(users.rps),
+            users_p50_ms: round(users.p50),
+            users_p99_ms: round(users.p99),
+            users_max_ms: round(users.max),
+            users_errors: users.errors,
+          }
+        : {}),
       patients: prepared.patientIds.length,
       log_level: LOG_LEVEL,
       cpus: os.cpus().length,
