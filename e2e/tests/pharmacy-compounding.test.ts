@@ -189,6 +189,13 @@ test('a day of the shared pharmacy: compound, weigh, label, release, dispatch, r
 
   await withUser('infirmiere', async (page) => {
     await nav(page).getByRole('link', { name: 'Réception des préparations' }).click();
+    // The unit sees the preparation coming, with its delivery note, before the box arrives.
+    const expected = page
+      .getByRole('table', { name: 'Préparations attendues ou reçues, non administrées' })
+      .getByRole('row')
+      .filter({ hasText: patientName });
+    await expected.getByText('Expédiée', { exact: true }).waitFor();
+    await expected.getByText(/^BL-\d{8}-\d+$/).waitFor();
     // The label's DataMatrix as a scanner sends it: FNC1 (GS1), AI 91, the preparation id.
     const field = page.getByLabel('Étiquette de la préparation');
     await field.fill(`]d291${preparationId}`);
@@ -197,6 +204,8 @@ test('a day of the shared pharmacy: compound, weigh, label, release, dispatch, r
     await card.getByText('Reçue', { exact: true }).waitFor();
     await card.getByRole('button', { name: 'Confirmer l’administration' }).click();
     await card.getByText('Administrée', { exact: true }).waitFor();
+    // Administered: no longer expected nor held by the unit.
+    await expected.waitFor({ state: 'detached' });
   });
   await patientRow.getByText('Administrée', { exact: true }).waitFor();
   await board.context.close();

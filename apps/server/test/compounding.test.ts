@@ -264,6 +264,19 @@ describe('a preparation from validation to the patient’s arm', () => {
     const noteRead = await nurseB.agent.get(`/api/v1/pharmacy/compounding/delivery-notes/${note.json().id}`);
     expect(noteRead.statusCode, noteRead.body).toBe(200);
 
+    // The destination's unit sees it coming, with its delivery note; another establishment does not.
+    const incoming = async (agent: typeof nurseB.agent) => {
+      const res = await agent.get('/api/v1/pharmacy/compounding/incoming');
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { items: { id: string; status: string; deliveryNote: { number: string } | null }[] }).items;
+    };
+    expect((await incoming(nurseB.agent)).find((i) => i.id === prep.id)).toMatchObject({
+      status: 'dispatched',
+      deliveryNote: { number: note.json().number },
+    });
+    expect((await incoming(nurseA.agent)).some((i) => i.id === prep.id)).toBe(false);
+    expectCode(await technician.agent.get('/api/v1/pharmacy/compounding/incoming'), 403, 'FORBIDDEN');
+
     // Reception: scanned by the destination's unit; another establishment's nurse finds nothing.
     const payload = labelPayload(prep.id);
     expectCode(await nurseA.agent.post('/api/v1/pharmacy/compounding/receptions', { payload }), 404, 'NOT_FOUND');
@@ -275,6 +288,7 @@ describe('a preparation from validation to the patient’s arm', () => {
     const received = await nurseB.agent.post('/api/v1/pharmacy/compounding/receptions', { payload });
     expect(received.statusCode, received.body).toBe(200);
     expect(received.json().status).toBe('received');
+    expect((await incoming(nurseB.agent)).find((i) => i.id === prep.id)?.status).toBe('received');
 
     // Administration: refused in another unit, confirmed at the destination.
     const otherUnit = randomUUID();
@@ -296,6 +310,7 @@ describe('a preparation from validation to the patient’s arm', () => {
     const given = await nurseB.agent.post(`${P(prep.id)}/administer`, { payload, unitId: w.coop.units.bWard });
     expect(given.statusCode, given.body).toBe(200);
     expect(given.json().status).toBe('administered');
+    expect((await incoming(nurseB.agent)).some((i) => i.id === prep.id)).toBe(false);
     expect(given.json().transitions.map((x: { to: string }) => x.to)).toEqual([
       'in_compounding',
       'compounded',

@@ -248,6 +248,27 @@ export interface BoardDto {
   items: BoardItemDto[];
 }
 
+/** A preparation on its way to the acting establishment's units, or received there and not yet administered. */
+export interface IncomingItemDto {
+  id: string;
+  status: PreparationStatusValue;
+  patient: PatientBriefDto;
+  molecule: { code: string; innFr: string };
+  dose: number;
+  doseUnit: string;
+  route: string;
+  administrationDate: string;
+  destinationUnit: { id: string; name: string } | null;
+  beyondUseAt: string | null;
+  deliveryNote: { id: string; number: string; carrier: string | null; departedAt: string } | null;
+  receivedAt: string | null;
+}
+
+/** `GET /pharmacy/compounding/incoming`: what the unit expects and what it holds, dispatched first. */
+export interface IncomingDto {
+  items: IncomingItemDto[];
+}
+
 /** One server-sent event of `GET /pharmacy/compounding/board/events` (`event: preparation`). */
 export interface BoardEventDto {
   preparationId: string;

@@ -1,5 +1,5 @@
-import { Anchor, Card, Group, Stack, Text, Title } from '@mantine/core';
-import type { PreparationDetailDto } from '@passerelle/contracts';
+import { Anchor, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import type { IncomingItemDto, PreparationDetailDto } from '@passerelle/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,7 +7,7 @@ import { useCan } from '../../app/session.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../../lib/format.ts';
 import { usePatientLabel } from '../patients/components.tsx';
-import { usePreparation, useReceive } from './api.ts';
+import { useIncoming, usePreparation, useReceive } from './api.ts';
 import { BlockedAlert, formatQuantity, PreparationStatusBadge } from './components.tsx';
 import { AdministerForm } from './PreparationPage.tsx';
 import { ScanField } from './ScanField.tsx';
@@ -43,8 +43,80 @@ export function ReceptionPage() {
         {received.map((id) => (
           <ReceivedCard key={id} id={id} />
         ))}
+        <IncomingList />
       </Stack>
     </>
+  );
+}
+
+/** What is on its way to the unit (dispatched) and what it holds, not yet administered (received). */
+function IncomingList() {
+  const { t } = useTranslation();
+  const label = usePatientLabel();
+  const incoming = useIncoming();
+  const items: IncomingItemDto[] = incoming.data?.items ?? [];
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="incoming-title">
+      <Title order={2} size="h4" id="incoming-title" mb="sm">
+        {t('compounding.reception.incomingTitle')}
+      </Title>
+      {incoming.isSuccess && items.length === 0 ? (
+        <Text c="dimmed">{t('compounding.reception.incomingEmpty')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table striped aria-label={t('compounding.reception.incomingTable')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('compounding.reception.patient')}</Table.Th>
+                <Table.Th>{t('compounding.reception.drug')}</Table.Th>
+                <Table.Th>{t('compounding.reception.unit')}</Table.Th>
+                <Table.Th>{t('compounding.reception.administration')}</Table.Th>
+                <Table.Th>{t('compounding.reception.note')}</Table.Th>
+                <Table.Th>{t('compounding.reception.status')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((item) => (
+                <Table.Tr key={item.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/pharmacy/preparations/${item.id}`}>
+                      {label(item.patient)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    {item.molecule.innFr} {formatQuantity(item.dose)} {item.doseUnit} · {item.route}
+                  </Table.Td>
+                  <Table.Td>{item.destinationUnit?.name ?? '—'}</Table.Td>
+                  <Table.Td>
+                    {formatDate(item.administrationDate)}
+                    <Text size="xs" c="dimmed">
+                      {t('compounding.reception.bud')} {formatDateTime(item.beyondUseAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {item.deliveryNote ? (
+                      <>
+                        <Anchor component={Link} to={`/pharmacy/delivery-notes/${item.deliveryNote.id}`}>
+                          {item.deliveryNote.number}
+                        </Anchor>
+                        <Text size="xs" c="dimmed">
+                          {t('compounding.reception.departed', { at: formatDateTime(item.deliveryNote.departedAt) })}
+                        </Text>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <PreparationStatusBadge status={item.status} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Card>
   );
 }
 

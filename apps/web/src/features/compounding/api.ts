@@ -8,6 +8,7 @@ import type {
   DispatchBody,
   DisposalBody,
   FabricationSheetDto,
+  IncomingDto,
   IsolatorDto,
   LabelFormatValue,
   PatientHistoryDto,
@@ -33,6 +34,7 @@ export const compoundingKeys = {
   recall: (lot: string, gtin: string | null) => ['compounding', 'recall', lot, gtin] as const,
   patientHistory: (id: string) => ['compounding', 'patient-history', id] as const,
   activity: (from: string, to: string) => ['compounding', 'activity', from, to] as const,
+  incoming: ['compounding', 'incoming'] as const,
 };
 
 /*
@@ -241,6 +243,15 @@ export function useReceive() {
   return useMutation({
     mutationFn: (payload: string) => api.post<PreparationDetailDto>(`${BASE}/receptions`, { payload }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: compoundingKeys.all }),
+  });
+}
+
+/** What is on its way to the acting establishment's units and what they hold; refreshed every half-minute. */
+export function useIncoming() {
+  return useQuery({
+    queryKey: compoundingKeys.incoming,
+    queryFn: () => api.get<IncomingDto>(`${BASE}/incoming`),
+    refetchInterval: 30_000,
   });
 }
 

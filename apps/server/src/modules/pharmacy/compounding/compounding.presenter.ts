@@ -1,5 +1,6 @@
 import type {
   BoardItemDto,
+  IncomingItemDto,
   CompoundingProgressDto,
   DeliveryNoteDto,
   PatientBriefDto,
@@ -198,5 +199,33 @@ export function presentDeliveryNote(
       doseUnit: p.dose_unit,
       status: p.status as PreparationStatusValue,
     })),
+  };
+}
+
+export function presentIncomingItem(row: Awaited<ReturnType<typeof repo.listIncoming>>[number]): IncomingItemDto {
+  return {
+    id: row.id,
+    status: row.status as PreparationStatusValue,
+    patient: presentPatient(row),
+    molecule: { code: row.molecule_code, innFr: row.molecule_inn_fr },
+    dose: Number(row.dose),
+    doseUnit: row.dose_unit,
+    route: row.route,
+    administrationDate: row.administration_date,
+    destinationUnit:
+      row.destination_unit_id && row.destination_unit_name
+        ? { id: row.destination_unit_id, name: row.destination_unit_name }
+        : null,
+    beyondUseAt: iso(row.beyond_use_at),
+    deliveryNote:
+      row.delivery_note_id && row.delivery_note_number && row.delivery_note_departed_at
+        ? {
+            id: row.delivery_note_id,
+            number: row.delivery_note_number,
+            carrier: row.delivery_note_carrier,
+            departedAt: iso(row.delivery_note_departed_at)!,
+          }
+        : null,
+    receivedAt: iso(row.received_at),
   };
 }

@@ -494,6 +494,47 @@ export function listBoard(
   return query.orderBy('pr.administration_date').orderBy('pr.released_to_production_at').orderBy('pr.id').execute();
 }
 
+// --- the unit's side ---------------------------------------------------------------------------------------
+
+/**
+ * Preparations dispatched to the acting establishment (to one of its units, or to the prescribing establishment
+ * when no unit is named) and not yet received, or received and not yet administered, administration due from
+ * `fromDate` on. `unitIds`: only these units (and preparations without a unit) for an actor restricted to units.
+ */
+export function listIncoming(db: Executor, scope: ProductionScope, fromDate: string, unitIds: string[] | null) {
+  let query = preparations(db, scope.cooperationId)
+    .innerJoin('compounding_records as cr', 'cr.preparation_id', 'pr.id')
+    .leftJoin('delivery_notes as dn', 'dn.id', 'cr.delivery_note_id')
+    .select([
+      'cr.beyond_use_at',
+      'cr.received_at',
+      'dn.id as delivery_note_id',
+      'dn.number as delivery_note_number',
+      'dn.carrier as delivery_note_carrier',
+      'dn.departed_at as delivery_note_departed_at',
+    ])
+    .where('pr.status', 'in', ['dispatched', 'received'])
+    .where('pr.administration_date', '>=', fromDate)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('pr.destination_unit_id', 'is not', null), eb('u.establishment_id', '=', scope.establishmentId)]),
+        eb.and([eb('pr.destination_unit_id', 'is', null), eb('rx.establishment_id', '=', scope.establishmentId)]),
+      ]),
+    );
+  if (unitIds) {
+    query = query.where((eb) =>
+      eb.or([eb('pr.destination_unit_id', 'is', null), eb('pr.destination_unit_id', 'in', unitIds)]),
+    );
+  }
+  return query
+    .orderBy(sql`case pr.status when 'dispatched' then 0 else 1 end`)
+    .orderBy('pr.administration_date')
+    .orderBy('u.name')
+    .orderBy('p.birth_name')
+    .orderBy('pr.id')
+    .execute();
+}
+
 // --- traceability ------------------------------------------------------------------------------------------
 
 /**

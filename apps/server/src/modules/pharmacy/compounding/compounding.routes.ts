@@ -296,6 +296,18 @@ export function compoundingRoutes(app: FastifyInstance, deps: ModuleDeps): void 
     async (request) => dispatch.getDeliveryNote(d, request.ctx(), request.params.id),
   );
 
+  api.get(
+    `${base}/incoming`,
+    {
+      config: { access: { permission: 'preparation:receive' } },
+      schema: {
+        tags,
+        summary: 'What is on its way to the acting establishment’s units, and what they hold not yet administered',
+      },
+    },
+    async (request) => dispatch.listIncoming(d, request.ctx()),
+  );
+
   api.post(
     `${base}/receptions`,
     {

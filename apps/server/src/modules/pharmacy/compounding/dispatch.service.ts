@@ -3,6 +3,7 @@ import type {
   DeliveryNoteDto,
   DispatchBody,
   DisposalBody,
+  IncomingDto,
   PreparationDetailDto,
   ReceptionBody,
 } from '@passerelle/contracts';
@@ -21,7 +22,7 @@ import {
   transition,
   type CompoundingDeps,
 } from './compounding.service.ts';
-import { presentDeliveryNote } from './compounding.presenter.ts';
+import { presentDeliveryNote, presentIncomingItem } from './compounding.presenter.ts';
 import * as repo from './compounding.repository.ts';
 import { nextStatus } from './state-machine.ts';
 
@@ -171,6 +172,31 @@ async function getDelivered(trx: Tx, ctx: RequestContext, id: string) {
   const destinationEstablishment = prep.destination_unit_establishment_id ?? prep.establishment_id;
   if (destinationEstablishment !== scope.establishmentId) throw notFound('Preparation');
   return prep;
+}
+
+/** Received preparations stay listed this many days after their administration date, unless administered. */
+const INCOMING_LOOKBACK_DAYS = 2;
+
+/**
+ * The unit's side: what is on its way to the acting establishment's units (dispatched) and what they hold, not
+ * yet administered (received), so the nurse sees what to expect without waiting for the box. Audited as a
+ * read of those patients' records.
+ */
+export async function listIncoming(deps: CompoundingDeps, ctx: RequestContext): Promise<IncomingDto> {
+  const scope = scopeOf(ctx);
+  const from = parisDate(new Date(ctx.now.getTime() - INCOMING_LOOKBACK_DAYS * 86_400_000));
+  return deps.db.transaction().execute(async (trx) => {
+    const rows = await repo.listIncoming(trx, scope, from, ctx.actor.unitIds);
+    await appendAudit(
+      trx,
+      auditFrom(ctx, 'preparation.incoming_read', {
+        resourceType: 'preparation',
+        details: { results: rows.length, patientIds: [...new Set(rows.map((r) => r.patient_id))] },
+      }),
+      deps.ids,
+    );
+    return { items: rows.map(presentIncomingItem) };
+  });
 }
 
 /** Reception by the unit: the scanner reads the label's DataMatrix; the preparation must be dispatched there. */
