@@ -169,5 +169,12 @@ test('oral pathway: three consultations on capecitabine with warfarin flagged, c
   await coordinator.goto(treatmentUrl);
   await coordinator.getByText(/^Traitée par /).waitFor();
 
+  // The oncologist holds the treatment for the toxicity, with the reason; the decision shows on the record.
+  await prescriber.goto(treatmentUrl);
+  await prescriber.getByLabel(/^Motif de la décision/).fill('Diarrhée grade 3 : suspension jusqu’à grade 1');
+  await prescriber.getByRole('button', { name: 'Suspendre', exact: true }).click();
+  await prescriber.getByText(/^Suspendu depuis le .* : Diarrhée grade 3 : suspension jusqu’à grade 1$/).waitFor();
+  await prescriber.getByRole('button', { name: 'Reprendre', exact: true }).waitFor();
+
   for (const page of [prescriber, pharmacist, nurse, coordinator]) await page.context().close();
 });

@@ -596,3 +596,61 @@ describe('follow-up at home', () => {
     }
   });
 });
+
+describe('holding, resuming and stopping a treatment', () => {
+  it('is a medical decision with its reason; a stop is final and cancels the calls still planned', async () => {
+    const otherPatient = await coop.patient({ birthName: 'SUSPENDUE', firstNames: 'Louise', careAt: ['a'] });
+    const created = await agents.prescriber!.post('/api/v1/oral/treatments', {
+      ...capecitabine(),
+      patientId: otherPatient,
+      startDate: today(),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const status = (agent: Agent, body: unknown) => agent.post(`/api/v1/oral/treatments/${id}/status`, body);
+    const hold = { status: 'held', reason: 'Diarrhée grade 3 : suspension jusqu’à grade 1' };
+
+    expect((await status(agents.nurse!, hold)).statusCode).toBe(403);
+    expect((await status(agents.outsider!, hold)).statusCode).toBe(404);
+    const noReason = await status(agents.prescriber!, { status: 'held', reason: ' ' });
+    expect(noReason.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+
+    const held = await status(agents.prescriber!, hold);
+    expect(held.statusCode, held.body).toBe(200);
+    expect(held.json()).toMatchObject({
+      status: 'held',
+      statusChange: { reason: hold.reason, byName: expect.any(String) },
+    });
+    // Holding keeps the follow-up calls: the nurse follows the toxicity.
+    expect(held.json().calls.some((c: { status: string }) => c.status === 'planned')).toBe(true);
+    const due = (await agents.coordinator!.get('/api/v1/oral/worklist?horizonDays=60')).json().items;
+    expect(due.some((c: { treatmentId: string }) => c.treatmentId === id)).toBe(true);
+    expect((await status(agents.prescriber!, hold)).json()).toMatchObject({ code: 'CONFLICT' });
+
+    const resumed = await status(agents.prescriber!, { status: 'active', reason: 'Grade 1 : reprise à 75 %' });
+    expect(resumed.json()).toMatchObject({ status: 'active', statusChange: { reason: 'Grade 1 : reprise à 75 %' } });
+
+    const stopped = await status(agents.prescriber!, { status: 'stopped', reason: 'Progression au scanner' });
+    expect(stopped.statusCode, stopped.body).toBe(200);
+    expect(stopped.json().status).toBe('stopped');
+    expect(stopped.json().calls.some((c: { status: string }) => c.status === 'planned')).toBe(false);
+    const worklist = (await agents.coordinator!.get('/api/v1/oral/worklist?horizonDays=60')).json().items;
+    expect(worklist.some((c: { treatmentId: string }) => c.treatmentId === id)).toBe(false);
+    const again = await status(agents.prescriber!, { status: 'active', reason: 'Erreur' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toContain('prescribe a new one');
+
+    const events = await t.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('resource_id', '=', id)
+      .where('action', '=', 'oral.status_changed')
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.details)).toEqual([
+      { from: 'active', to: 'held' },
+      { from: 'held', to: 'active' },
+      { from: 'active', to: 'stopped' },
+    ]);
+  });
+});

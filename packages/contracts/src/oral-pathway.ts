@@ -65,6 +65,13 @@ export const OralPlanChangeBody = z.strictObject({
 });
 export type OralPlanChangeBody = z.infer<typeof OralPlanChangeBody>;
 
+/** Hold (toxicity, surgery…), resume, or stop (progression, intolerance…) a treatment, with the reason. */
+export const OralStatusChangeBody = z.strictObject({
+  status: z.enum(['active', 'held', 'stopped']),
+  reason: z.string().trim().min(3).max(500),
+});
+export type OralStatusChangeBody = z.infer<typeof OralStatusChangeBody>;
+
 export const MedicalConsultationBody = z.strictObject({
   indication: z.string().trim().min(3).max(500),
   doseConfirmed: z.boolean(),
@@ -286,6 +293,8 @@ export interface OralDocumentDto {
 
 export interface OralTreatmentDto extends OralTreatmentSummaryDto {
   version: number;
+  /** The last hold, resumption or stop: why, when and by whom (null before any). */
+  statusChange: { reason: string; at: string; byName: string | null } | null;
   calendarCycles: number;
   dispensingChannel: (typeof DISPENSING_CHANNEL_VALUES)[number];
   indication: string;

@@ -1,9 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Kysely table types for migrations/0009_oral_pathway.sql. */
+/** Kysely table types for migrations/0009_oral_pathway.sql (and 0012). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type DateOnly = ColumnType<string, string, string>;
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 type NullableJson<T = unknown> = ColumnType<T | null, string | null | undefined, string | null>;
 /** numeric columns come back as strings (no float rounding); write numbers or strings. */
@@ -35,6 +36,9 @@ export interface OralTreatmentTable {
   indication: string;
   plan_version: Generated<number>;
   status: Generated<'active' | 'held' | 'stopped'>;
+  status_reason: OptionalText;
+  status_changed_at: NullableTimestamp;
+  status_changed_by: OptionalText;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;

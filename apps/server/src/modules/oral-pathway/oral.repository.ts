@@ -85,6 +85,9 @@ const treatmentColumns = [
   't.indication',
   't.plan_version',
   't.status',
+  't.status_reason',
+  't.status_changed_at',
+  't.status_changed_by',
   't.created_by',
   't.created_at',
   't.updated_at',
@@ -158,13 +161,20 @@ export function setTreatmentStatus(
   id: string,
   status: 'active' | 'held' | 'stopped',
   at: Date,
+  decision?: { reason: string; by: string; from: 'active' | 'held' | 'stopped' },
 ) {
-  return db
+  let query = db
     .updateTable('oral_treatments')
-    .set({ status, updated_at: at })
+    .set({
+      status,
+      updated_at: at,
+      ...(decision ? { status_reason: decision.reason, status_changed_at: at, status_changed_by: decision.by } : {}),
+    })
     .where('cooperation_id', '=', cooperationId)
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', id);
+  // A decision applies to the status the user saw: a change meanwhile makes it match nothing.
+  if (decision) query = query.where('status', '=', decision.from);
+  return query.executeTakeFirst();
 }
 
 // --- consultations -------------------------------------------------------------------------------------

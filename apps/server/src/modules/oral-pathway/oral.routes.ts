@@ -8,6 +8,7 @@ import {
   MedicalConsultationBody,
   NursingConsultationBody,
   OralPlanChangeBody,
+  OralStatusChangeBody,
   OralSettingsBody,
   OralTreatmentCreateBody,
   PatientReportBody,
@@ -116,6 +117,20 @@ export function oralPathwayRoutes(app: FastifyInstance, deps: ModuleDeps): void 
       },
     },
     async (request) => service.getTreatment(d, request.ctx(), request.params.id),
+  );
+
+  api.post(
+    '/oral/treatments/:id/status',
+    {
+      config: { access: { permission: 'oral:consult_medical' } },
+      schema: {
+        tags,
+        summary: 'Hold, resume or stop the treatment, with the reason (stopping cancels the calls still planned)',
+        params: IdParams,
+        body: OralStatusChangeBody,
+      },
+    },
+    async (request) => service.changeTreatmentStatus(d, request.ctx(), request.params.id, request.body),
   );
 
   api.post(

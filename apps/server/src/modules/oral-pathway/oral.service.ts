@@ -5,6 +5,7 @@ import type {
   OralDocumentDto,
   OralIndicatorsDto,
   OralPlanChangeBody,
+  OralStatusChangeBody,
   OralReferentialDto,
   OralSettingsBody,
   OralSettingsDto,
@@ -459,6 +460,7 @@ async function loadTreatmentDto(trx: Tx, ctx: RequestContext, t: repo.TreatmentW
     ...consultations.map((c) => c.author_id),
     ...calls.map((c) => c.done_by),
     ...alerts.map((a) => a.handled_by),
+    t.status_changed_by,
   ]);
   const today = parisDate(ctx.now);
   const withPatient = {
@@ -470,6 +472,14 @@ async function loadTreatmentDto(trx: Tx, ctx: RequestContext, t: repo.TreatmentW
   return {
     ...present.presentSummary(t, consultations, packets, alerts, calls),
     version: t.plan_version,
+    statusChange:
+      t.status_reason && t.status_changed_at
+        ? {
+            reason: t.status_reason,
+            at: present.iso(t.status_changed_at)!,
+            byName: t.status_changed_by ? (names.get(t.status_changed_by) ?? null) : null,
+          }
+        : null,
     calendarCycles: t.calendar_cycles,
     dispensingChannel: t.dispensing_channel,
     indication: t.indication,
@@ -517,6 +527,59 @@ export async function getTreatment(deps: OralDeps, ctx: RequestContext, id: stri
     );
     return dto;
   });
+}
+
+/** Which decisions each status allows: a stop is final (a new treatment is prescribed instead). */
+const STATUS_TRANSITIONS: Record<'active' | 'held' | 'stopped', readonly ('active' | 'held' | 'stopped')[]> = {
+  active: ['held', 'stopped'],
+  held: ['active', 'stopped'],
+  stopped: [],
+};
+
+/**
+ * Hold, resume or stop a treatment, with the reason (a medical decision). Stopping cancels the follow-up calls
+ * still planned; holding keeps them (the nurse calls to follow the toxicity). Refused when the treatment is not
+ * in the actor's establishment's care (404) or when the change does not follow from its current status (409).
+ */
+export async function changeTreatmentStatus(
+  deps: OralDeps,
+  ctx: RequestContext,
+  id: string,
+  body: OralStatusChangeBody,
+): Promise<OralTreatmentDto> {
+  actingEstablishment(ctx);
+  await deps.db.transaction().execute(async (trx) => {
+    const t = await repo.findTreatment(trx, ctx, id, 'care');
+    if (!t) throw notFound('Treatment');
+    if (!STATUS_TRANSITIONS[t.status].includes(body.status)) {
+      throw new AppError(
+        'CONFLICT',
+        t.status === 'stopped'
+          ? 'This treatment is stopped: prescribe a new one to start again'
+          : `This treatment is already ${t.status}`,
+      );
+    }
+    const updated = await repo.setTreatmentStatus(trx, ctx.actor.cooperationId, id, body.status, ctx.now, {
+      reason: body.reason,
+      by: ctx.actor.userId,
+      from: t.status,
+    });
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new AppError('CONFLICT', 'The treatment was changed by someone else: reload it');
+    }
+    if (body.status === 'stopped') await repo.cancelPlannedCalls(trx, ctx.actor.cooperationId, id);
+    await appendAudit(
+      trx,
+      auditFrom(ctx, 'oral.status_changed', {
+        patientId: t.patient_id,
+        resourceType: 'oral_treatment',
+        resourceId: id,
+        details: { from: t.status, to: body.status },
+      }),
+      deps.ids,
+    );
+  });
+  return getTreatment(deps, ctx, id);
 }
 
 /** The pathway board: each patient's progress through the three consultations, packets, calls and alerts. */

@@ -23,7 +23,15 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../../lib/format.ts';
 import { useDirectory, useOralTreatment, usePacketAction, usePatientLink, useSendPackets } from './api.ts';
 import { InteractionList, PacketStatusBadge } from './components.tsx';
-import { CallForm, HandleAlertForm, MedicalForm, NursingForm, PharmaceuticalForm, PlanChangeForm } from './forms.tsx';
+import {
+  CallForm,
+  HandleAlertForm,
+  MedicalForm,
+  NursingForm,
+  PharmaceuticalForm,
+  PlanChangeForm,
+  StatusChangeForm,
+} from './forms.tsx';
 
 const KINDS = ['medical', 'pharmaceutical', 'nursing'] as const;
 const PERMISSION = {
@@ -311,7 +319,18 @@ export function OralTreatmentPage() {
               </Anchor>
             ))}
           </Stack>
+          {tr.statusChange && (
+            <Text size="sm" mt="xs">
+              {t('oral.treatment.statusChanged', {
+                status: t(`oral.treatmentStatus.${tr.status}`),
+                at: formatDateTime(tr.statusChange.at),
+                by: tr.statusChange.byName ?? '—',
+                reason: tr.statusChange.reason,
+              })}
+            </Text>
+          )}
           {canChangePlan && tr.status !== 'stopped' && <PlanChangeForm treatment={tr} />}
+          {canChangePlan && tr.status !== 'stopped' && <StatusChangeForm treatment={tr} />}
         </Card>
         <SimpleGrid cols={{ base: 1, lg: 3 }}>
           {KINDS.map((k) => (

@@ -10,6 +10,7 @@ import type {
   OralIndicatorsDto,
   OralPacketDto,
   OralPlanChangeBody,
+  OralStatusChangeBody,
   OralReferentialDto,
   OralTreatmentCreateBody,
   OralTreatmentDto,
@@ -84,6 +85,13 @@ export function useCreateTreatment() {
 export function useChangePlan(id: string) {
   return useOralMutation(
     (body: OralPlanChangeBody) => api.post<OralTreatmentDto>(`/oral/treatments/${enc(id)}/plan`, body),
+    id,
+  );
+}
+
+export function useChangeStatus(id: string) {
+  return useOralMutation(
+    (body: OralStatusChangeBody) => api.post<OralTreatmentDto>(`/oral/treatments/${enc(id)}/status`, body),
     id,
   );
 }

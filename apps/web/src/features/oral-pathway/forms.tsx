@@ -21,6 +21,7 @@ import {
   type CallActionValue,
   type InteractionFindingDto,
   type OralAlertDto,
+  type OralStatusChangeBody,
   type OralTreatmentDto,
 } from '@passerelle/contracts';
 import { useState } from 'react';
@@ -28,6 +29,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import {
   useChangePlan,
+  useChangeStatus,
   useHandleAlert,
   useInteractionCheck,
   useOralReferential,
@@ -410,6 +412,47 @@ export function PlanChangeForm({ treatment }: { treatment: OralTreatmentDto }) {
           }
         >
           {t('oral.treatment.changePlanSubmit')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/**
+ * The prescriber's decision on the treatment: hold it (toxicity, surgery…), resume it, or stop it for good
+ * (progression, intolerance…), always with the reason. Stopping cancels the follow-up calls still planned.
+ */
+export function StatusChangeForm({ treatment }: { treatment: OralTreatmentDto }) {
+  const { t } = useTranslation();
+  const change = useChangeStatus(treatment.id);
+  const [reason, setReason] = useState('');
+  const decide = (status: OralStatusChangeBody['status']) =>
+    change.mutate({ status, reason }, { onSuccess: () => setReason('') });
+  return (
+    <Stack gap="xs" mt="sm">
+      <Text fw={600} size="sm">
+        {t('oral.treatment.statusDecision')}
+      </Text>
+      <TextInput
+        label={t('oral.treatment.statusReason')}
+        description={t('oral.treatment.statusHelp')}
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+      />
+      <ErrorAlert error={change.error} />
+      <Group>
+        {treatment.status === 'active' && (
+          <Button variant="default" loading={change.isPending} onClick={() => decide('held')}>
+            {t('oral.treatment.hold')}
+          </Button>
+        )}
+        {treatment.status === 'held' && (
+          <Button variant="default" loading={change.isPending} onClick={() => decide('active')}>
+            {t('oral.treatment.resume')}
+          </Button>
+        )}
+        <Button color="red" variant="light" loading={change.isPending} onClick={() => decide('stopped')}>
+          {t('oral.treatment.stop')}
         </Button>
       </Group>
     </Stack>
