@@ -1,4 +1,5 @@
 import {
+  IconAdjustmentsHorizontal,
   IconAtom,
   IconBuildingHospital,
   IconBook,
@@ -60,7 +61,8 @@ export interface NavItem {
     | 'nmPlanning'
     | 'nmDay'
     | 'nmPetOrder'
-    | 'nmCounter';
+    | 'nmCounter'
+    | 'nmConfiguration';
   icon: Icon;
   /** The permission the module needs at the current establishment; none for the home page. */
   permission?: string;
@@ -131,6 +133,13 @@ export const NAV_ITEMS: NavItem[] = [
     section: 'care',
   },
   { to: '/nuclear-medicine/counter', label: 'nmCounter', icon: IconChartLine, permission: 'nm:read', section: 'care' },
+  {
+    to: '/nuclear-medicine/configuration',
+    label: 'nmConfiguration',
+    icon: IconAdjustmentsHorizontal,
+    permission: 'nm:configure',
+    section: 'administration',
+  },
   // --- Compounding (issue 4) ---
   {
     to: '/pharmacy/production',

@@ -31,6 +31,7 @@ import { PrescribePage } from '../features/pharmacy/PrescribePage.tsx';
 import { PrescriptionPage } from '../features/pharmacy/PrescriptionPage.tsx';
 import { ReferentialPage } from '../features/pharmacy/ReferentialPage.tsx';
 import { ValidationQueuePage } from '../features/pharmacy/ValidationQueuePage.tsx';
+import { ConfigurationPage } from '../features/nuclear-medicine/ConfigurationPage.tsx';
 import { CounterPage } from '../features/nuclear-medicine/CounterPage.tsx';
 import { DayPage } from '../features/nuclear-medicine/DayPage.tsx';
 import { PetOrderPage } from '../features/nuclear-medicine/PetOrderPage.tsx';
@@ -98,6 +99,7 @@ export const router = createBrowserRouter([
       { path: 'nuclear-medicine/counter', element: guarded('nm:read', <CounterPage />) },
       { path: 'nuclear-medicine/day', element: guarded('nm:book', <DayPage />) },
       { path: 'nuclear-medicine/pet-order', element: guarded('nm:book', <PetOrderPage />) },
+      { path: 'nuclear-medicine/configuration', element: guarded('nm:configure', <ConfigurationPage />) },
       // Compounding (issue 4)
       { path: 'pharmacy/production', element: guarded('compounding:run', <BoardPage />) },
       { path: 'pharmacy/preparations/:id', element: guarded('prescription:read', <PreparationPage />) },

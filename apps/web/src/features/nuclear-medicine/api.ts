@@ -4,12 +4,24 @@ import type {
   NmCounterDto,
   NmDayDto,
   NmDepartmentDto,
+  NmEquipmentBody,
+  NmEquipmentDto,
+  NmExamTypeBody,
+  NmExamTypeDto,
   NmPerformBody,
   NmPetDayDto,
   NmPlanningDto,
   NmProposalDto,
+  NmSectorBody,
+  NmSectorDto,
   NmSessionChangeBody,
   NmSessionDto,
+  NmShareAgreementBody,
+  NmShareAgreementDto,
+  NmStaffBody,
+  NmStaffDto,
+  NmTariffBody,
+  NmTariffDto,
 } from '@passerelle/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
@@ -147,3 +159,21 @@ export const isWeekend = (date: string) => {
   const d = new Date(`${date}T12:00:00Z`).getUTCDay();
   return d === 0 || d === 6;
 };
+
+// --- department configuration ---------------------------------------------------------------------------
+
+export const useAddSector = () => useNmMutation((body: NmSectorBody) => api.post<NmSectorDto>(`${BASE}/sectors`, body));
+
+export const useAddEquipment = () =>
+  useNmMutation((body: NmEquipmentBody) => api.post<NmEquipmentDto>(`${BASE}/equipment`, body));
+
+export const useAddStaff = () => useNmMutation((body: NmStaffBody) => api.post<NmStaffDto>(`${BASE}/staff`, body));
+
+export const useAddExamType = () =>
+  useNmMutation((body: NmExamTypeBody) => api.post<NmExamTypeDto>(`${BASE}/exam-types`, body));
+
+export const useAddShareAgreement = () =>
+  useNmMutation((body: NmShareAgreementBody) => api.post<NmShareAgreementDto>(`${BASE}/share-agreements`, body));
+
+/** Creates the code's tariff, or replaces it when the code is already listed. */
+export const useSetTariff = () => useNmMutation((body: NmTariffBody) => api.post<NmTariffDto>(`${BASE}/tariffs`, body));
