@@ -458,6 +458,14 @@ describe('configuration', () => {
       reason: 'Avenant à la convention',
     });
     expectProblem(refused, 400, 'VALIDATION_FAILED');
+    const partial = await manager.agent.post(`${API}/share-agreements`, {
+      equipmentType: 'pet_ct',
+      validFrom: `${later}-01`,
+      shares: [{ sectorId: nm.sectors.public, share: 100 }],
+      reason: 'Avenant oubliant le secteur libéral',
+    });
+    expectProblem(partial, 400, 'VALIDATION_FAILED');
+    expect(partial.json().fields[0].message).toMatch(/^Every sector appears/);
     const agreed = await manager.agent.post(`${API}/share-agreements`, {
       equipmentType: 'pet_ct',
       validFrom: `${later}-01`,

@@ -71,6 +71,14 @@ export async function addShareAgreement(
     if (new Set(ids).size !== ids.length) throw invalid('body.shares', 'Each sector appears once');
     const unknown = ids.filter((id) => !sectors.some((s) => s.id === id));
     if (unknown.length > 0) throw invalid('body.shares', 'Not a sector of the department');
+    // An agreement says every partner's share, zero included: a sector left out would get nothing silently.
+    const missing = sectors.filter((s) => !ids.includes(s.id));
+    if (missing.length > 0) {
+      throw invalid(
+        'body.shares',
+        `Every sector appears, with 0 if it takes none (missing: ${missing.map((s) => s.code).join(', ')})`,
+      );
+    }
     if (body.shares.reduce((s, x) => s + x.share, 0) <= 0) throw invalid('body.shares', 'The shares add up to zero');
     const id = deps.ids.uuid();
     const row = {
