@@ -1,52 +1,76 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Link } from 'react-router';
-import { JobsPage } from '../features/admin/JobsPage.tsx';
-import { RolePoliciesPage } from '../features/admin/RolePoliciesPage.tsx';
-import { UserCreatePage } from '../features/admin/UserCreatePage.tsx';
-import { UserPage } from '../features/admin/UserPage.tsx';
-import { UsersPage } from '../features/admin/UsersPage.tsx';
-import { AuditPage } from '../features/audit/AuditPage.tsx';
-import { AccountPage } from '../features/auth/AccountPage.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
-import { OrganisationPage } from '../features/organisation/OrganisationPage.tsx';
-import {
-  AcknowledgePage,
-  OralBoardPage,
-  OralDirectoryPage,
-  OralFollowUpPage,
-  OralNewTreatmentPage,
-  OralReceivedPage,
-  OralSettingsPage,
-  OralTreatmentPage,
-  PatientFormPage,
-} from '../features/oral-pathway/index.ts';
-import { IdentityAlertsPage } from '../features/patients/IdentityAlertsPage.tsx';
-import { PatientCreatePage } from '../features/patients/PatientCreatePage.tsx';
-import { PatientPage } from '../features/patients/PatientPage.tsx';
-import { PatientSearchPage } from '../features/patients/PatientSearchPage.tsx';
-import { DayHospitalPage } from '../features/pharmacy/DayHospitalPage.tsx';
-import { PrescribePage } from '../features/pharmacy/PrescribePage.tsx';
-import { PrescriptionPage } from '../features/pharmacy/PrescriptionPage.tsx';
-import { ReferentialPage } from '../features/pharmacy/ReferentialPage.tsx';
-import { ValidationQueuePage } from '../features/pharmacy/ValidationQueuePage.tsx';
-import { ConfigurationPage } from '../features/nuclear-medicine/ConfigurationPage.tsx';
-import { CounterPage } from '../features/nuclear-medicine/CounterPage.tsx';
-import { DayPage } from '../features/nuclear-medicine/DayPage.tsx';
-import { PetOrderPage } from '../features/nuclear-medicine/PetOrderPage.tsx';
-import { PlanningPage } from '../features/nuclear-medicine/PlanningPage.tsx';
-// Compounding (issue 4)
-import { ActivityPage } from '../features/compounding/ActivityPage.tsx';
-import { BoardPage } from '../features/compounding/BoardPage.tsx';
-import { DeliveryNotePage } from '../features/compounding/DeliveryNotePage.tsx';
-import { DispatchPage } from '../features/compounding/DispatchPage.tsx';
-import { PreparationPage } from '../features/compounding/PreparationPage.tsx';
-import { ReceptionPage } from '../features/compounding/ReceptionPage.tsx';
-import { RecallPage } from '../features/compounding/RecallPage.tsx';
-import { ProductionPlanPage } from '../features/production/ProductionPlanPage.tsx';
 import { RequirePermission } from './RequirePermission.tsx';
 import { RequireSession } from './RequireSession.tsx';
+import { Loading } from '../components/Loading.tsx';
+
+/**
+ * A page loaded on first visit (its own chunk), so that signing in does not download every module of the
+ * platform; the sign-in and home pages stay in the main bundle.
+ */
+function lazyPage<M extends Record<string, unknown>, K extends keyof M & string>(load: () => Promise<M>, name: K) {
+  const Page = lazy(() => load().then((module) => ({ default: module[name] as ComponentType })));
+  return function LazyPage() {
+    return (
+      <Suspense fallback={<Loading />}>
+        <Page />
+      </Suspense>
+    );
+  };
+}
+
+const AcknowledgePage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'AcknowledgePage');
+const OralBoardPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralBoardPage');
+const OralDirectoryPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralDirectoryPage');
+const OralFollowUpPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralFollowUpPage');
+const OralNewTreatmentPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralNewTreatmentPage');
+const OralReceivedPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralReceivedPage');
+const OralSettingsPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralSettingsPage');
+const OralTreatmentPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'OralTreatmentPage');
+const PatientFormPage = lazyPage(() => import('../features/oral-pathway/index.ts'), 'PatientFormPage');
+const JobsPage = lazyPage(() => import('../features/admin/JobsPage.tsx'), 'JobsPage');
+const RolePoliciesPage = lazyPage(() => import('../features/admin/RolePoliciesPage.tsx'), 'RolePoliciesPage');
+const UserCreatePage = lazyPage(() => import('../features/admin/UserCreatePage.tsx'), 'UserCreatePage');
+const UserPage = lazyPage(() => import('../features/admin/UserPage.tsx'), 'UserPage');
+const UsersPage = lazyPage(() => import('../features/admin/UsersPage.tsx'), 'UsersPage');
+const AuditPage = lazyPage(() => import('../features/audit/AuditPage.tsx'), 'AuditPage');
+const AccountPage = lazyPage(() => import('../features/auth/AccountPage.tsx'), 'AccountPage');
+const OrganisationPage = lazyPage(() => import('../features/organisation/OrganisationPage.tsx'), 'OrganisationPage');
+const IdentityAlertsPage = lazyPage(() => import('../features/patients/IdentityAlertsPage.tsx'), 'IdentityAlertsPage');
+const PatientCreatePage = lazyPage(() => import('../features/patients/PatientCreatePage.tsx'), 'PatientCreatePage');
+const PatientPage = lazyPage(() => import('../features/patients/PatientPage.tsx'), 'PatientPage');
+const PatientSearchPage = lazyPage(() => import('../features/patients/PatientSearchPage.tsx'), 'PatientSearchPage');
+const DayHospitalPage = lazyPage(() => import('../features/pharmacy/DayHospitalPage.tsx'), 'DayHospitalPage');
+const PrescribePage = lazyPage(() => import('../features/pharmacy/PrescribePage.tsx'), 'PrescribePage');
+const PrescriptionPage = lazyPage(() => import('../features/pharmacy/PrescriptionPage.tsx'), 'PrescriptionPage');
+const ReferentialPage = lazyPage(() => import('../features/pharmacy/ReferentialPage.tsx'), 'ReferentialPage');
+const ValidationQueuePage = lazyPage(
+  () => import('../features/pharmacy/ValidationQueuePage.tsx'),
+  'ValidationQueuePage',
+);
+const ConfigurationPage = lazyPage(
+  () => import('../features/nuclear-medicine/ConfigurationPage.tsx'),
+  'ConfigurationPage',
+);
+const CounterPage = lazyPage(() => import('../features/nuclear-medicine/CounterPage.tsx'), 'CounterPage');
+const DayPage = lazyPage(() => import('../features/nuclear-medicine/DayPage.tsx'), 'DayPage');
+const PetOrderPage = lazyPage(() => import('../features/nuclear-medicine/PetOrderPage.tsx'), 'PetOrderPage');
+const PlanningPage = lazyPage(() => import('../features/nuclear-medicine/PlanningPage.tsx'), 'PlanningPage');
+const ActivityPage = lazyPage(() => import('../features/compounding/ActivityPage.tsx'), 'ActivityPage');
+const BoardPage = lazyPage(() => import('../features/compounding/BoardPage.tsx'), 'BoardPage');
+const DeliveryNotePage = lazyPage(() => import('../features/compounding/DeliveryNotePage.tsx'), 'DeliveryNotePage');
+const DispatchPage = lazyPage(() => import('../features/compounding/DispatchPage.tsx'), 'DispatchPage');
+const PreparationPage = lazyPage(() => import('../features/compounding/PreparationPage.tsx'), 'PreparationPage');
+const ReceptionPage = lazyPage(() => import('../features/compounding/ReceptionPage.tsx'), 'ReceptionPage');
+const RecallPage = lazyPage(() => import('../features/compounding/RecallPage.tsx'), 'RecallPage');
+const ProductionPlanPage = lazyPage(
+  () => import('../features/production/ProductionPlanPage.tsx'),
+  'ProductionPlanPage',
+);
 
 function NotFound() {
   const { t } = useTranslation();
