@@ -13,7 +13,7 @@ async function pick(page: Page, field: ReturnType<Page['getByLabel']>, option: s
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
-test('the cooperation manager sees the department and adds a machine and an exam type', async () => {
+test('the cooperation manager sees the department and adds a machine, a team member linked to an account and an exam type', async () => {
   const { context, page } = await e2e.newPage();
   const stamp = Date.now().toString(36);
   try {
@@ -44,6 +44,21 @@ test('the cooperation manager sees the department and adds a machine and an exam
     await machineRow.waitFor();
     assert.match((await machineRow.textContent()) ?? '', /lun\. – sam\. · matin 08:00–13:00 · après-midi 13:30–18:30/);
     assert.equal(await machineForm.getByLabel(/^Nom/).inputValue(), '', 'the form is ready for the next machine');
+
+    // A radiographer, linked to the account they sign in with (chosen among the cooperation's accounts).
+    await page.getByRole('tab', { name: 'Équipe' }).click();
+    const team = page.getByRole('table', { name: 'Membres de l’équipe du service' });
+    const memberName = `Manipulateur essai ${stamp}`;
+    const staffForm = page.getByRole('form', { name: 'Ajouter un membre de l’équipe' });
+    await staffForm.getByLabel(/^Nom affiché/).fill(memberName);
+    await pick(page, staffForm.getByLabel(/^Fonction/).first(), 'Manipulateur·rice');
+    const account = staffForm.getByLabel(/^Compte utilisateur/).first();
+    await account.click();
+    await account.fill('arc');
+    await page.getByRole('option', { name: /\(arc\)$/ }).click();
+    await staffForm.getByRole('button', { name: 'Ajouter' }).click();
+    await page.getByText(`« ${memberName} » ajouté.`).waitFor();
+    await team.getByRole('row').filter({ hasText: memberName }).filter({ hasText: '(arc)' }).waitFor();
 
     // An exam type whose minimum exceeds its maximum is refused, and what was typed stays.
     await page.getByRole('tab', { name: 'Types d’examen' }).click();

@@ -555,6 +555,40 @@ describe('a department configured from scratch, with three partners', () => {
       400,
       'VALIDATION_FAILED',
     );
+    // A physician is linked to the account they sign in with, chosen from the cooperation's accounts.
+    const physician = await signIn('nuclear_medicine_physician', 'a', fresh);
+    expectProblem(await physician.agent.get(`${API}/accounts`), 403, 'FORBIDDEN');
+    const accounts = (await manager.agent.get(`${API}/accounts`)).json().items as {
+      id: string;
+      roles: string[];
+    }[];
+    expect(accounts.find((a) => a.id === physician.id)?.roles).toEqual(['nuclear_medicine_physician']);
+    const linked = await manager.agent.post(`${API}/staff`, {
+      kind: 'physician',
+      sectorId: sectors[0],
+      displayName: 'Dr Lié',
+      userId: physician.id,
+    });
+    expect(linked.statusCode, linked.body).toBe(201);
+    expect(linked.json().userId).toBe(physician.id);
+    const twice = await manager.agent.post(`${API}/staff`, {
+      kind: 'physician',
+      sectorId: sectors[1],
+      displayName: 'Dr Lié bis',
+      userId: physician.id,
+    });
+    expectProblem(twice, 409, 'CONFLICT');
+    expect(twice.json().detail).toBe('This account is already linked to Dr Lié');
+    expectProblem(
+      await manager.agent.post(`${API}/staff`, {
+        kind: 'physician',
+        sectorId: sectors[0],
+        displayName: 'Dr Ailleurs',
+        userId: (await signIn('nuclear_medicine_physician')).id,
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
     for (const sectorId of sectors) {
       for (const n of [1, 2]) {
         const res = await manager.agent.post(`${API}/staff`, {

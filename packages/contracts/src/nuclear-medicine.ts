@@ -48,7 +48,17 @@ export interface NmStaffDto {
   kind: NmStaffKind;
   sectorId: string | null;
   displayName: string;
+  /** The account the member signs in with (their bookings and sector follow from it), when linked. */
+  userId: string | null;
   active: boolean;
+}
+
+/** An account of the cooperation that a team member may be linked to (`GET /nuclear-medicine/accounts`). */
+export interface NmAccountDto {
+  id: string;
+  displayName: string;
+  username: string;
+  roles: string[];
 }
 export interface NmExamTypeDto {
   id: string;

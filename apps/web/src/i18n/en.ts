@@ -1600,6 +1600,9 @@ export const en: Translation = {
       '7': 'Sun',
     },
     staff: {
+      account: 'User account',
+      accountHelp: 'The account this member signs in with: their bookings and sector follow from it.',
+      noAccount: 'Not linked',
       tab: 'Team',
       title: 'Team',
       table: 'Members of the department’s team',

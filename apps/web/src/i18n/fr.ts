@@ -1613,6 +1613,9 @@ export const fr = {
       '7': 'dim.',
     },
     staff: {
+      account: 'Compte utilisateur',
+      accountHelp: 'Le compte avec lequel ce membre se connecte : ses réservations et son secteur en découlent.',
+      noAccount: 'Non lié',
       tab: 'Équipe',
       title: 'Équipe',
       table: 'Membres de l’équipe du service',

@@ -5,6 +5,7 @@ import type {
   NmEquipmentBody,
   NmExamTypeBody,
   NmSectorBody,
+  NmAccountDto,
   NmStaffBody,
   NmShareAgreementBody,
   NmShareAgreementDto,
@@ -269,6 +270,14 @@ export async function addEquipment(deps: NmDeps, ctx: RequestContext, body: NmEq
   return present.presentEquipment({ ...row, opening: body.opening });
 }
 
+/** The accounts a team member may be linked to: names, usernames and roles only. */
+export async function listAccounts(deps: NmDeps, ctx: RequestContext): Promise<{ items: NmAccountDto[] }> {
+  const rows = await repo.listAccountsForStaff(deps.db, ctx.actor.cooperationId);
+  return {
+    items: rows.map((r) => ({ id: r.id, displayName: r.display_name, username: r.username, roles: r.roles })),
+  };
+}
+
 /** A physician (always of a sector), radiographer or secretary, linked to their account when they have one. */
 export async function addStaff(deps: NmDeps, ctx: RequestContext, body: NmStaffBody) {
   const coop = ctx.actor.cooperationId;
@@ -279,6 +288,10 @@ export async function addStaff(deps: NmDeps, ctx: RequestContext, body: NmStaffB
   if (body.userId && !(await repo.findUserForStaff(deps.db, coop, body.userId))) {
     throw invalid('body.userId', 'Not an account of the cooperation');
   }
+  const alreadyLinked = body.userId
+    ? (await repo.listStaff(deps.db, coop)).find((s) => s.user_id === body.userId)
+    : undefined;
+  if (alreadyLinked) throw new AppError('CONFLICT', `This account is already linked to ${alreadyLinked.display_name}`);
   const row = {
     id: deps.ids.uuid(),
     cooperation_id: coop,

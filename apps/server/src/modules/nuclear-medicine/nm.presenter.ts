@@ -35,6 +35,7 @@ export const presentStaff = (r: repo.StaffRow): NmStaffDto => ({
   kind: r.kind,
   sectorId: r.sector_id,
   displayName: r.display_name,
+  userId: r.user_id,
   active: r.active,
 });
 

@@ -412,6 +412,25 @@ export const findEstablishmentForSector = (db: Executor, coop: string, id: strin
     .where('id', '=', id)
     .executeTakeFirst();
 
+/** Enabled accounts of the cooperation with their roles, for linking a team member to the account they use. */
+export const listAccountsForStaff = (db: Executor, coop: string) =>
+  db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.display_name', 'u.username'])
+    .select(
+      sql<
+        string[]
+      >`coalesce((select array_agg(distinct m.role order by m.role) from memberships m where m.user_id = u.id), '{}')`.as(
+        'roles',
+      ),
+    )
+    .where('u.cooperation_id', '=', coop)
+    .where('u.disabled', '=', false)
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .limit(1000)
+    .execute();
+
 export const findUserForStaff = (db: Executor, coop: string, id: string) =>
   db.selectFrom('users').select('id').where('cooperation_id', '=', coop).where('id', '=', id).executeTakeFirst();
 

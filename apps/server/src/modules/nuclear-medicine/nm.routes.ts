@@ -59,6 +59,14 @@ export function nuclearMedicineRoutes(app: FastifyInstance, deps: ModuleDeps): v
     { config: access('nm:configure'), schema: { tags, summary: 'Add a machine', body: NmEquipmentBody } },
     async (request, reply) => reply.status(201).send(await department.addEquipment(d, request.ctx(), request.body)),
   );
+  api.get(
+    `${base}/accounts`,
+    {
+      config: access('nm:configure'),
+      schema: { tags, summary: 'Accounts of the cooperation a team member may be linked to (names and roles)' },
+    },
+    async (request) => department.listAccounts(d, request.ctx()),
+  );
   api.post(
     `${base}/staff`,
     { config: access('nm:configure'), schema: { tags, summary: 'Add a team member', body: NmStaffBody } },

@@ -43,6 +43,7 @@ import {
   useAddShareAgreement,
   useAddStaff,
   useDepartment,
+  useNmAccounts,
   useSetTariff,
 } from './api.ts';
 import { formatMBq } from './components.tsx';
@@ -441,6 +442,13 @@ function StaffPanel({ department }: { department: NmDepartmentDto }) {
   const [kind, setKind] = useState<NmStaffKind>('physician');
   const [sectorId, setSectorId] = useState<string | null>(null);
   const [displayName, setDisplayName] = useState('');
+  const [userId, setUserId] = useState<string | null>(null);
+  const accounts = useNmAccounts();
+  const accountName = (id: string | null) => {
+    if (!id) return t('nmConfiguration.staff.noAccount');
+    const account = accounts.data?.items.find((a) => a.id === id);
+    return account ? `${account.displayName} (${account.username})` : '…';
+  };
   const sectorName = (id: string | null) =>
     id
       ? (department.sectors.find((s) => s.id === id)?.name ?? t('nmConfiguration.none'))
@@ -453,6 +461,7 @@ function StaffPanel({ department }: { department: NmDepartmentDto }) {
         t('nmConfiguration.staff.displayName'),
         t('nmConfiguration.staff.kindLabel'),
         t('nmConfiguration.staff.sector'),
+        t('nmConfiguration.staff.account'),
         t('nmConfiguration.staff.status'),
       ]}
       rows={department.staff.map((s) => (
@@ -460,6 +469,7 @@ function StaffPanel({ department }: { department: NmDepartmentDto }) {
           <Table.Td>{s.displayName}</Table.Td>
           <Table.Td>{t(`nmConfiguration.staff.kind.${s.kind}`)}</Table.Td>
           <Table.Td>{sectorName(s.sectorId)}</Table.Td>
+          <Table.Td>{accountName(s.userId)}</Table.Td>
           <Table.Td>
             <ActiveBadge active={s.active} />
           </Table.Td>
@@ -472,17 +482,18 @@ function StaffPanel({ department }: { department: NmDepartmentDto }) {
           pending={add.isPending}
           onSubmit={() =>
             add.mutate(
-              { kind, sectorId, displayName, userId: null },
+              { kind, sectorId, displayName, userId },
               {
                 onSuccess: (member) => {
                   added(t('nmConfiguration.addedNotice', { name: member.displayName }));
                   setDisplayName('');
+                  setUserId(null);
                 },
               },
             )
           }
         >
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('nmConfiguration.staff.displayName')}
               description={t('nmConfiguration.staff.displayNameHelp')}
@@ -509,6 +520,19 @@ function StaffPanel({ department }: { department: NmDepartmentDto }) {
               error={invalid('sectorId')}
               clearable
               required={kind === 'physician'}
+            />
+            <Select
+              label={t('nmConfiguration.staff.account')}
+              description={t('nmConfiguration.staff.accountHelp')}
+              value={userId}
+              onChange={setUserId}
+              data={(accounts.data?.items ?? []).map((a) => ({
+                value: a.id,
+                label: `${a.displayName} (${a.username})`,
+              }))}
+              error={invalid('userId')}
+              searchable
+              clearable
             />
           </SimpleGrid>
         </AddForm>

@@ -1,4 +1,5 @@
 import type {
+  NmAccountDto,
   NmBookingBody,
   NmBookingDto,
   NmCounterDto,
@@ -36,6 +37,7 @@ export const nmKeys = {
   day: (date: string) => ['nm', 'day', date] as const,
   petDay: (date: string) => ['nm', 'pet-day', date] as const,
   counter: (from: string, to: string) => ['nm', 'counter', from, to] as const,
+  accounts: ['nm', 'accounts'] as const,
 };
 
 export function useDepartment() {
@@ -174,6 +176,13 @@ export const useAddExamType = () =>
 
 export const useAddShareAgreement = () =>
   useNmMutation((body: NmShareAgreementBody) => api.post<NmShareAgreementDto>(`${BASE}/share-agreements`, body));
+
+/** The cooperation's accounts a team member may be linked to (names, usernames, roles). */
+export const useNmAccounts = () =>
+  useQuery({
+    queryKey: nmKeys.accounts,
+    queryFn: () => api.get<{ items: NmAccountDto[] }>(`${BASE}/accounts`),
+  });
 
 /** Creates the code's tariff, or replaces it when the code is already listed. */
 export const useSetTariff = () => useNmMutation((body: NmTariffBody) => api.post<NmTariffDto>(`${BASE}/tariffs`, body));
