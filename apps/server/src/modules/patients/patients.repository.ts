@@ -101,7 +101,8 @@ export function searchCooperationForEmergency(db: Executor, ctx: RequestContext,
  */
 const EFFECTIVE_ID = sql`case when p.merged_into_id is null then p.id else p.merged_into_id end`;
 
-export function findVisiblePatient(db: Executor, ctx: RequestContext, patientId: string) {
+/** The visible patient's row, whether the actor's establishment cares for them, and open identity alerts. */
+function visiblePatientQuery(db: Executor, ctx: RequestContext, patientId: string) {
   return db
     .selectFrom('patients as p')
     .select(PATIENT_COLUMNS)
@@ -116,9 +117,31 @@ export function findVisiblePatient(db: Executor, ctx: RequestContext, patientId:
     ])
     .where('p.cooperation_id', '=', ctx.actor.cooperationId)
     .where('p.id', '=', patientId)
-    .where(visibleTo(ctx, EFFECTIVE_ID))
-    .executeTakeFirst();
+    .where(visibleTo(ctx, EFFECTIVE_ID));
 }
+
+export function findVisiblePatient(db: Executor, ctx: RequestContext, patientId: string) {
+  return visiblePatientQuery(db, ctx, patientId).executeTakeFirst();
+}
+
+const IDENTIFIER_COLUMNS = [
+  'pi.id',
+  'pi.patient_id',
+  'pi.establishment_id',
+  'pi.ipp',
+  'e.name as establishment_name',
+] as const;
+
+const CARE_COLUMNS = [
+  'cr.id',
+  'cr.establishment_id',
+  'cr.unit_id',
+  'cr.starts_on',
+  'cr.ends_on',
+  'cr.reason',
+  'e.name as establishment_name',
+  'u.name as unit_name',
+] as const;
 
 /**
  * The visible patient with everything the patient page shows — identifiers, care relationships and, when the
@@ -127,59 +150,37 @@ export function findVisiblePatient(db: Executor, ctx: RequestContext, patientId:
  */
 function visiblePatientDetailQuery(db: Executor, ctx: RequestContext, patientId: string) {
   const cooperationId = ctx.actor.cooperationId;
-  return db
-    .selectFrom('patients as p')
-    .select(PATIENT_COLUMNS)
-    .select((eb) => [
-      inCareOf(ctx, EFFECTIVE_ID).as('in_care'),
+  return visiblePatientQuery(db, ctx, patientId).select((eb) => [
+    jsonArrayFrom(
       eb
-        .selectFrom('identity_alerts as ia')
-        .select(sql<string>`count(*)`.as('n'))
-        .where('ia.status', '=', 'open')
-        .where((w) => w.or([w('ia.patient_id', '=', w.ref('p.id')), w('ia.candidate_id', '=', w.ref('p.id'))]))
-        .as('open_alerts'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('patient_identifiers as pi')
-          .innerJoin('establishments as e', 'e.id', 'pi.establishment_id')
-          .select(['pi.id', 'pi.establishment_id', 'pi.ipp', 'e.name as establishment_name'])
-          .where('pi.cooperation_id', '=', cooperationId)
-          .whereRef('pi.patient_id', '=', 'p.id')
-          .orderBy('e.name'),
-      ).as('identifiers'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('care_relationships as cr')
-          .innerJoin('establishments as e', 'e.id', 'cr.establishment_id')
-          .leftJoin('units as u', 'u.id', 'cr.unit_id')
-          .select([
-            'cr.id',
-            'cr.establishment_id',
-            'cr.unit_id',
-            'cr.starts_on',
-            'cr.ends_on',
-            'cr.reason',
-            'e.name as establishment_name',
-            'u.name as unit_name',
-          ])
-          .where('cr.cooperation_id', '=', cooperationId)
-          .whereRef('cr.patient_id', '=', 'p.id')
-          .orderBy('cr.starts_on', 'desc'),
-      ).as('care'),
-      jsonObjectFrom(
-        eb
-          .selectFrom('emergency_accesses as ea')
-          .select(['ea.expires_at', 'ea.reason'])
-          .whereRef('ea.patient_id', '=', 'p.id')
-          .where('ea.user_id', '=', ctx.actor.userId)
-          .where('ea.expires_at', '>', ctx.now)
-          .orderBy('ea.expires_at', 'desc')
-          .limit(1),
-      ).as('emergency_access'),
-    ])
-    .where('p.cooperation_id', '=', cooperationId)
-    .where('p.id', '=', patientId)
-    .where(visibleTo(ctx, EFFECTIVE_ID));
+        .selectFrom('patient_identifiers as pi')
+        .innerJoin('establishments as e', 'e.id', 'pi.establishment_id')
+        .select(IDENTIFIER_COLUMNS)
+        .where('pi.cooperation_id', '=', cooperationId)
+        .whereRef('pi.patient_id', '=', 'p.id')
+        .orderBy('e.name'),
+    ).as('identifiers'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('care_relationships as cr')
+        .innerJoin('establishments as e', 'e.id', 'cr.establishment_id')
+        .leftJoin('units as u', 'u.id', 'cr.unit_id')
+        .select(CARE_COLUMNS)
+        .where('cr.cooperation_id', '=', cooperationId)
+        .whereRef('cr.patient_id', '=', 'p.id')
+        .orderBy('cr.starts_on', 'desc'),
+    ).as('care'),
+    jsonObjectFrom(
+      eb
+        .selectFrom('emergency_accesses as ea')
+        .select(['ea.expires_at', 'ea.reason'])
+        .whereRef('ea.patient_id', '=', 'p.id')
+        .where('ea.user_id', '=', ctx.actor.userId)
+        .where('ea.expires_at', '>', ctx.now)
+        .orderBy('ea.expires_at', 'desc')
+        .limit(1),
+    ).as('emergency_access'),
+  ]);
 }
 
 type PatientDetailJsonRow = Awaited<
@@ -245,23 +246,12 @@ export function findPatientInCooperation(db: Executor, ctx: RequestContext, pati
     .executeTakeFirst();
 }
 
-export function findActiveEmergencyAccess(db: Executor, ctx: RequestContext, patientId: string) {
-  return db
-    .selectFrom('emergency_accesses')
-    .select(['expires_at', 'reason'])
-    .where('patient_id', '=', patientId)
-    .where('user_id', '=', ctx.actor.userId)
-    .where('expires_at', '>', ctx.now)
-    .orderBy('expires_at', 'desc')
-    .executeTakeFirst();
-}
-
 export function listIdentifiers(db: Executor, cooperationId: string, patientIds: string[]) {
   if (patientIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('patient_identifiers as pi')
     .innerJoin('establishments as e', 'e.id', 'pi.establishment_id')
-    .select(['pi.id', 'pi.patient_id', 'pi.establishment_id', 'pi.ipp', 'e.name as establishment_name'])
+    .select(IDENTIFIER_COLUMNS)
     .where('pi.cooperation_id', '=', cooperationId)
     .where('pi.patient_id', 'in', patientIds)
     .orderBy('e.name')
@@ -273,16 +263,7 @@ export function listCareRelationships(db: Executor, cooperationId: string, patie
     .selectFrom('care_relationships as cr')
     .innerJoin('establishments as e', 'e.id', 'cr.establishment_id')
     .leftJoin('units as u', 'u.id', 'cr.unit_id')
-    .select([
-      'cr.id',
-      'cr.establishment_id',
-      'cr.unit_id',
-      'cr.starts_on',
-      'cr.ends_on',
-      'cr.reason',
-      'e.name as establishment_name',
-      'u.name as unit_name',
-    ])
+    .select(CARE_COLUMNS)
     .where('cr.cooperation_id', '=', cooperationId)
     .where('cr.patient_id', '=', patientId)
     .orderBy('cr.starts_on', 'desc')
