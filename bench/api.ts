@@ -13,19 +13,22 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { permissionsOf, type Role } from '../apps/server/src/core/access.ts';
 import { appendAudit, auditFrom } from '../apps/server/src/core/audit.ts';
+import { AuditBatcher } from '../apps/server/src/core/audit-batch.ts';
 import type { RequestContext } from '../apps/server/src/core/context.ts';
 import { runInCooperation } from '../apps/server/src/core/db/cooperation-scope.ts';
 import { openDatabase, sql, type Database } from '../apps/server/src/core/db/index.ts';
 import { migrate } from '../apps/server/src/core/db/migrator.ts';
 import { randomIds } from '../apps/server/src/core/ids.ts';
+import { SESSION_COOKIE } from '../apps/server/src/core/http/auth-plugin.ts';
 import { hashPassword } from '../apps/server/src/modules/identity/index.ts';
+import { createSession } from '../apps/server/src/modules/identity/sessions.ts';
 import { patientSearchText } from '../apps/server/src/modules/patients/index.ts';
 import * as patientsRepository from '../apps/server/src/modules/patients/patients.repository.ts';
 import { getPatient } from '../apps/server/src/modules/patients/patients.service.ts';
@@ -37,6 +40,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '100' },
     patients: { type: 'string', default: '2000' },
+    /** Nurses signed in, each with a session of her own; client c uses session c mod users. */
+    users: { type: 'string' },
     'audit-samples': { type: 'string', default: '300' },
     'log-level': { type: 'string', default: 'info' },
     /** Second phase: the same clients as users pausing between reads (exponential, this mean); 0 skips it. */
@@ -54,6 +59,7 @@ const DURATION_S = positive('duration', args.duration, 120);
 const WARMUP_S = positive('warmup', args.warmup, 60);
 const CONCURRENCY = Math.round(positive('concurrency', args.concurrency, 1000));
 const PATIENTS = Math.round(positive('patients', args.patients, 100_000));
+const USERS = Math.round(positive('users', args.users ?? String(CONCURRENCY), 10_000));
 const AUDIT_SAMPLES = Math.round(positive('audit-samples', args['audit-samples'], 10_000));
 const LOG_LEVEL = args['log-level']!;
 const THINK_MS = args['think-ms'] === '0' ? 0 : positive('think-ms', args['think-ms'], 60_000);
@@ -88,16 +94,23 @@ interface Prepared {
   establishmentId: string;
   userId: string;
   username: string;
+  /** Session cookies of the other USERS - 1 nurses (the first signs in over HTTP). */
+  otherCookies: string[];
   patientIds: string[];
 }
 
-/** A cooperation, an establishment, a nurse and PATIENTS patients in her care, inserted directly. */
+/**
+ * A cooperation, an establishment, USERS nurses and PATIENTS patients in their care, inserted directly. The
+ * first nurse signs in over HTTP when the server is up; the others' sessions are created here by the function
+ * the sign-in uses (the sign-in route allows 20 attempts a minute per address).
+ */
 async function prepare(database: Database): Promise<Prepared> {
   const db = database.db;
   const cooperationId = randomUUID();
   const establishmentId = randomUUID();
   const userId = randomUUID();
   const username = `bench-${cooperationId.slice(0, 8)}`;
+  const passwordHash = await hashPassword(PASSWORD);
   await db
     .insertInto('cooperations')
     .values({ id: cooperationId, slug: username, name: 'Bench cooperation' })
@@ -121,20 +134,52 @@ async function prepare(database: Database): Promise<Prepared> {
       cooperation_id: cooperationId,
       username,
       display_name: 'Bench nurse',
-      password_hash: await hashPassword(PASSWORD),
+      password_hash: passwordHash,
     })
     .execute();
+  const otherIds = Array.from({ length: USERS - 1 }, () => randomUUID());
+  if (otherIds.length > 0) {
+    await db
+      .insertInto('users')
+      .values(
+        otherIds.map((id, k) => ({
+          id,
+          cooperation_id: cooperationId,
+          username: `${username}-${k + 2}`,
+          display_name: `Bench nurse ${k + 2}`,
+          password_hash: passwordHash,
+        })),
+      )
+      .execute();
+  }
   await db
     .insertInto('memberships')
-    .values({
-      id: randomUUID(),
-      cooperation_id: cooperationId,
-      user_id: userId,
-      establishment_id: establishmentId,
-      role: 'nurse',
-      unit_id: null,
-    })
+    .values(
+      [userId, ...otherIds].map((id) => ({
+        id: randomUUID(),
+        cooperation_id: cooperationId,
+        user_id: id,
+        establishment_id: establishmentId,
+        role: 'nurse' as const,
+        unit_id: null,
+      })),
+    )
     .execute();
+  const otherCookies: string[] = [];
+  for (const id of otherIds) {
+    const session = await createSession(db, {
+      cooperationId,
+      userId: id,
+      establishmentId,
+      stage: 'active',
+      authMethod: 'password',
+      now: new Date(),
+      ttlMinutes: 720,
+      ip: HOST,
+      userAgent: 'bench',
+    });
+    otherCookies.push(`${SESSION_COOKIE}=${session.cookieValue}`);
+  }
   const patientIds: string[] = [];
   for (let start = 0; start < PATIENTS; start += 500) {
     const batch = Array.from({ length: Math.min(500, PATIENTS - start) }, (_, k) => {
@@ -170,7 +215,7 @@ async function prepare(database: Database): Promise<Prepared> {
       .execute();
     patientIds.push(...batch.map((p) => p.id));
   }
-  return { cooperationId, establishmentId, userId, username, patientIds };
+  return { cooperationId, establishmentId, userId, username, otherCookies, patientIds };
 }
 
 // --- the cost of an audit write, measured in-process and uncontended -----------------------------------
@@ -222,8 +267,9 @@ async function measureAuditCost(database: Database, p: Prepared) {
     const row = await patientsRepository.findVisiblePatientDetail(db, ctx(), pick(i));
     if (!row) throw new Error('bench patient not visible');
   });
-  // The service's read: the same statement appending the patient.read event through a CTE.
-  const audited = scoped((i: number) => getPatient({ db, ids: randomIds }, ctx(), pick(i)));
+  // The service's read: the same statement, then its patient.read event through the group commit (alone here).
+  const auditBatcher = new AuditBatcher(db);
+  const audited = scoped((i: number) => getPatient({ db, ids: randomIds, auditBatcher }, ctx(), pick(i)));
   // The append alone, in a transaction of its own.
   const auditOnly = scoped((i: number) =>
     db
@@ -248,7 +294,47 @@ async function measureAuditCost(database: Database, p: Prepared) {
 
 // --- load generator ------------------------------------------------------------------------------------
 
+/**
+ * CPU time used so far, in ms, by process: the server, PostgreSQL's processes together and this bench (the
+ * load generator). Read from /proc (Linux); null elsewhere.
+ */
+type CpuSample = { server: number; postgres: number; bench: number } | null;
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function processCpuMs(pid: number | string): { comm: string; ms: number } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    // After the command: state is field 3, utime and stime are fields 14 and 15 (1-based over the whole line).
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
+  } catch {
+    return null;
+  }
+}
+
+function cpuSampler(serverPid: number | undefined): () => CpuSample {
+  return () => {
+    if (!serverPid || !fs.existsSync('/proc/self/stat')) return null;
+    let postgres = 0;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const p = processCpuMs(entry);
+      if (p && p.comm === 'postgres') postgres += p.ms;
+    }
+    const usage = process.cpuUsage();
+    return {
+      server: processCpuMs(serverPid)?.ms ?? 0,
+      postgres,
+      bench: (usage.user + usage.system) / 1000,
+    };
+  };
+}
+
 interface LoadResult {
+  /** CPU ms per answer in the measured window, by process; null where /proc is not available. */
+  cpuPerAnswer: { server: number; postgres: number; bench: number } | null;
   requests: number;
   errors: number;
   rps: number;
@@ -266,6 +352,80 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 /**
+ * One keep-alive HTTP/1.1 connection sending GET requests one at a time and reading each answer just far
+ * enough to know it is complete (status line, Content-Length or chunked body). It shares the machine with the
+ * server it measures, so it does the least work a client can: node:http's client cost about a fifth of the
+ * server's own CPU per request, which throttled the server it was meant to measure.
+ */
+class RawHttpConnection {
+  readonly #socket: net.Socket;
+  readonly #head: string;
+  #buffer: Buffer = Buffer.alloc(0);
+  #waiting: { resolve: (status: number) => void; reject: (e: Error) => void } | undefined;
+
+  private constructor(socket: net.Socket, headers: Record<string, string>) {
+    this.#socket = socket;
+    this.#head = Object.entries({ host: `${HOST}`, ...headers })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+      this.#parse();
+    });
+    const fail = (e: Error) => {
+      const w = this.#waiting;
+      this.#waiting = undefined;
+      w?.reject(e);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+  }
+
+  static open(host: string, port: number, headers: Record<string, string>): Promise<RawHttpConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port }, () => resolve(new RawHttpConnection(socket, headers)));
+      socket.once('error', reject);
+    });
+  }
+
+  get(urlPath: string): Promise<number> {
+    if (this.#waiting) return Promise.reject(new Error('one request at a time'));
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+      this.#socket.write(`GET ${urlPath} HTTP/1.1\r\n${this.#head}\r\n`);
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #parse(): void {
+    const end = this.#buffer.indexOf('\r\n\r\n');
+    if (end < 0 || !this.#waiting) return;
+    const head = this.#buffer.toString('latin1', 0, end);
+    const status = Number(head.slice(9, 12));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    let total: number;
+    if (length) {
+      total = end + 4 + Number(length[1]);
+    } else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      const last = this.#buffer.indexOf('\r\n0\r\n\r\n', end);
+      if (last < 0) return;
+      total = last + 7;
+    } else {
+      total = end + 4;
+    }
+    if (this.#buffer.length < total) return;
+    this.#buffer = this.#buffer.subarray(total);
+    const w = this.#waiting;
+    this.#waiting = undefined;
+    w.resolve(status);
+  }
+}
+
+/**
  * CONCURRENCY closed-loop clients on keep-alive connections, each sending its next request as soon as
  * the previous answer is read — or, with `thinkMs`, after a pause drawn from an exponential distribution of
  * that mean, as a user reading the screen. Nothing sent during the warm-up is measured; nothing is sent
@@ -274,42 +434,43 @@ function percentile(sorted: Float64Array, q: number): number {
 async function drive(
   port: number,
   nextPath: () => string,
-  headers: Record<string, string>,
+  headersOf: (client: number) => Record<string, string>,
   thinkMs = 0,
+  sampleCpu: () => CpuSample = () => null,
 ): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, maxFreeSockets: CONCURRENCY });
   const latencies: number[] = [];
   const completions: number[] = [];
   let answered = 0;
   let errors = 0;
   let errorSample: string | undefined;
-  const once = (urlPath: string) =>
-    new Promise<number>((resolve) => {
-      const req = http.request({ host: HOST, port, path: urlPath, method: 'GET', agent, headers }, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      });
-      req.on('error', (e) => {
-        errorSample ??= e.message;
-        resolve(0);
-      });
-      req.end();
+  const connections = await Promise.all(
+    Array.from({ length: CONCURRENCY }, (_, c) => RawHttpConnection.open(HOST, port, headersOf(c))),
+  );
+  const once = (c: number, urlPath: string) =>
+    connections[c]!.get(urlPath).catch((e: Error) => {
+      errorSample ??= e.message;
+      return 0;
     });
   // Every client opens its connection first, before the load: a burst of new connections on a
   // saturated event loop waits seconds to be read, which would measure connection set-up, not reads.
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => once('/healthz')));
+  await Promise.all(connections.map((_, c) => once(c, '/healthz')));
   const start = performance.now();
   const measureFrom = start + WARMUP_S * 1000;
   const end = measureFrom + DURATION_S * 1000;
+  let cpuFrom: CpuSample = null;
+  let cpuTo: CpuSample = null;
+  const cpuTimers = [
+    setTimeout(() => (cpuFrom = sampleCpu()), measureFrom - performance.now()),
+    setTimeout(() => (cpuTo = sampleCpu()), end - performance.now()),
+  ];
   const think = () =>
     thinkMs > 0 ? new Promise((resolve) => setTimeout(resolve, -thinkMs * Math.log(1 - Math.random()))) : null;
-  const client = async () => {
+  const client = async (c: number) => {
     // Users do not start in step.
     if (thinkMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * thinkMs));
     while (performance.now() < end) {
       const t0 = performance.now();
-      const status = await once(nextPath());
+      const status = await once(c, nextPath());
       const t1 = performance.now();
       // Throughput counts answers within the window; latency counts requests sent within it, however
       // long they take (the last ones finish after the window), so slow requests are not censored.
@@ -327,8 +488,19 @@ async function drive(
       await think();
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  agent.destroy();
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
+  for (const connection of connections) connection.close();
+  cpuTimers.forEach(clearTimeout);
+  const from = cpuFrom as CpuSample;
+  const to = cpuTo as CpuSample;
+  const cpuPerAnswer =
+    from && to && answered > 0
+      ? {
+          server: (to.server - from.server) / answered,
+          postgres: (to.postgres - from.postgres) / answered,
+          bench: (to.bench - from.bench) / answered,
+        }
+      : null;
   const sorted = Float64Array.from(latencies).sort();
   let longestGap = 0;
   let previous = measureFrom;
@@ -337,6 +509,7 @@ async function drive(
     previous = t;
   }
   return {
+    cpuPerAnswer,
     longestGap,
     requests: latencies.length,
     errors,
@@ -456,6 +629,8 @@ async function main() {
   try {
     const session = await loginOverHttp(server.baseUrl, prepared.username, PASSWORD);
     const headers = { cookie: session.cookie, accept: 'application/json' };
+    const cookies = [session.cookie, ...prepared.otherCookies];
+    const headersOf = (c: number) => ({ cookie: cookies[c % cookies.length]!, accept: 'application/json' });
     const first = await fetch(`${server.baseUrl}/api/v1/patients/${prepared.patientIds[0]}`, { headers });
     if (first.status !== 200) throw new Error(`patient read answered ${first.status}: ${await first.text()}`);
     sample = await first.text();
@@ -463,9 +638,9 @@ async function main() {
     const ids = prepared.patientIds;
     const sampler = monitor ? sampleBackends(monitor, performance.now() + (WARMUP_S + DURATION_S) * 1000) : undefined;
     const nextPath = () => `/api/v1/patients/${ids[(i++ * 7919) % ids.length]}`;
-    api = await drive(server.port, nextPath, headers);
+    api = await drive(server.port, nextPath, headersOf, 0, cpuSampler(server.child.pid));
     backends = await sampler;
-    if (THINK_MS > 0) users = await drive(server.port, nextPath, headers, THINK_MS);
+    if (THINK_MS > 0) users = await drive(server.port, nextPath, headersOf, THINK_MS);
   } finally {
     await monitor?.close();
     const how = await server.stop();
@@ -480,6 +655,12 @@ async function main() {
   say(
     `API       ${Math.round(api.rps)} req/s, p50 ${round(api.p50)} ms, p99 ${round(api.p99)} ms, max ${round(api.max)} ms, longest stall ${round(api.longestGap)} ms, errors ${api.errors}${api.errorSample ? ` (${api.errorSample})` : ''}`,
   );
+  if (api.cpuPerAnswer) {
+    const c = api.cpuPerAnswer;
+    say(
+      `CPU per answer: server ${round(c.server, 3)} ms, PostgreSQL ${round(c.postgres, 3)} ms, load generator ${round(c.bench, 3)} ms`,
+    );
+  }
 
   if (users) {
     say(
@@ -499,7 +680,11 @@ async function main() {
   const baseline = await startBaseline(sample);
   let bare: LoadResult;
   try {
-    bare = await drive(baseline.port, () => '/', { accept: 'application/json' });
+    bare = await drive(
+      baseline.port,
+      () => '/',
+      () => ({ accept: 'application/json' }),
+    );
   } finally {
     await baseline.stop();
   }
@@ -520,6 +705,13 @@ async function main() {
       p99_ms: round(api.p99),
       max_ms: round(api.max),
       longest_stall_ms: round(api.longestGap),
+      ...(api.cpuPerAnswer
+        ? {
+            server_cpu_ms: round(api.cpuPerAnswer.server, 3),
+            postgres_cpu_ms: round(api.cpuPerAnswer.postgres, 3),
+            bench_cpu_ms: round(api.cpuPerAnswer.bench, 3),
+          }
+        : {}),
       baseline_p50_ms: round(bare.p50),
       baseline_p99_ms: round(bare.p99),
       db: dbKind,
@@ -544,6 +736,7 @@ async function main() {
           }
         : {}),
       patients: prepared.patientIds.length,
+      users: USERS,
       log_level: LOG_LEVEL,
       cpus: os.cpus().length,
     }),

@@ -15,6 +15,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AuditBatcher } from './core/audit-batch.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Database } from './core/db/index.ts';
@@ -133,10 +134,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
+  const auditBatcher = new AuditBatcher(database.db);
+  // Reads already answered have their events committed; those still waiting get them before the pool closes.
+  app.addHook('onClose', () => auditBatcher.drain());
   const moduleDeps: ModuleDeps = {
     config,
     database,
     db: database.db,
+    auditBatcher,
     clock,
     ids,
     mailer: deps.mailer,

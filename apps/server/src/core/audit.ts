@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, Tx } from './db/index.ts';
 import type { RequestContext } from './context.ts';
 import { randomIds, type IdGenerator } from './ids.ts';
@@ -61,7 +61,7 @@ export async function appendAudit(
 }
 
 /** The stored columns of an event before sealing (seq, prev_hash and hash are the seal's). */
-function auditValues(input: AuditInput, id: string) {
+export function auditValues(input: AuditInput, id: string) {
   return {
     cooperation_id: input.cooperationId,
     id,
@@ -79,45 +79,6 @@ function auditValues(input: AuditInput, id: string) {
     ip: input.ip ?? null,
     details: JSON.stringify(input.details ?? {}),
   };
-}
-
-/** SQL types of the columns above, for parameters in a SELECT list (where PostgreSQL cannot infer them). */
-const AUDIT_COLUMN_TYPES: Record<keyof ReturnType<typeof auditValues>, string> = {
-  cooperation_id: 'uuid',
-  id: 'uuid',
-  occurred_at: 'timestamptz',
-  actor_user_id: 'uuid',
-  actor_establishment_id: 'uuid',
-  actor_label: 'text',
-  action: 'text',
-  outcome: 'text',
-  patient_id: 'uuid',
-  resource_type: 'text',
-  resource_id: 'text',
-  emergency: 'boolean',
-  request_id: 'text',
-  ip: 'text',
-  details: 'jsonb',
-};
-
-/**
- * The append as `INSERT … SELECT … FROM source`, for a read audited in the very statement that reads (as a
- * data-modifying CTE over the CTE `source`): one event per row of `source`, none when it is empty. `overrides`
- * replaces a column's value by an SQL expression over the source row (e.g. `emergency: sql\`not p.in_care\``).
- * Sealed at commit like any other append.
- */
-export function auditInsertSelect(
-  input: AuditInput,
-  id: string,
-  source: string,
-  overrides: Partial<Record<keyof ReturnType<typeof auditValues>, Expression<unknown>>> = {},
-): RawBuilder<unknown> {
-  const values = auditValues(input, id);
-  const columns = Object.keys(values) as (keyof typeof values)[];
-  const selected = columns.map(
-    (column) => overrides[column] ?? sql`cast(${values[column]} as ${sql.raw(AUDIT_COLUMN_TYPES[column])})`,
-  );
-  return sql`insert into audit_events (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(selected)} from ${sql.table(source)}`;
 }
 
 /** Audit input pre-filled from a request context. */

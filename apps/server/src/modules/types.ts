@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AuditBatcher } from '../core/audit-batch.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Database, DB } from '../core/db/index.ts';
@@ -26,6 +27,8 @@ export interface ModuleDeps {
   config: Config;
   database: Database;
   db: Kysely<DB>;
+  /** Group commit of the audit events of reads (one per process). */
+  auditBatcher: AuditBatcher;
   clock: Clock;
   ids: IdGenerator;
   mailer: Mailer | undefined;

@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { currentCooperation, scopeParameters, SET_SCOPE_SQL } from './cooperation-scope.ts';
+import { listenChannel, type ChannelHandlers, type Subscription } from './notifications.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+
+export type { ChannelHandlers, Subscription } from './notifications.ts';
 
 export type { DB } from './schema.ts';
 export { sql };
@@ -25,6 +28,8 @@ export interface Database {
    * extended query protocol refuses. On the embedded database it must not overlap Kysely queries.
    */
   rawSession(): Promise<RawSession>;
+  /** LISTEN on a channel until the subscription is closed (see notifications.ts). */
+  listen(channel: string, handlers: ChannelHandlers): Promise<Subscription>;
   close(): Promise<void>;
 }
 
@@ -123,7 +128,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         release: async () => client.release(),
       };
     };
-    return { db, kind: 'postgres', pglite: undefined, rawSession, close: () => db.destroy() };
+    const databaseUrl = options.databaseUrl;
+    return {
+      db,
+      kind: 'postgres',
+      pglite: undefined,
+      rawSession,
+      listen: (channel, handlers) => listenChannel({ kind: 'postgres', databaseUrl }, channel, handlers),
+      close: () => db.destroy(),
+    };
   }
   const dataDir = options.dataDir ?? './data';
   // Same value shapes as the pg driver: dates and int8/numeric as strings.
@@ -145,7 +158,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     release: async () => {},
   });
-  return { db, kind: 'pglite', pglite, rawSession, close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    rawSession,
+    listen: (channel, handlers) => listenChannel({ kind: 'pglite', pglite, db }, channel, handlers),
+    close: () => db.destroy(),
+  };
 }
 
 const identity = (v: string): string => v;

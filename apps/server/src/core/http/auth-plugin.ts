@@ -5,6 +5,7 @@ import { permissionsOf, type Permission, type Role, type TokenScope } from '../a
 import type { Clock } from '../clock.ts';
 import type { Actor, RequestContext } from '../context.ts';
 import { enterCooperation, runInScope } from '../db/cooperation-scope.ts';
+import { QueryTemplate } from '../db/query-template.ts';
 import type { DB } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 
@@ -85,9 +86,9 @@ function rolesFrom(rows: MembershipRow[]): { roles: Role[]; unitIds: string[] | 
   return { roles, unitIds };
 }
 
-async function fromSession(deps: AuthDeps, request: FastifyRequest, cookie: string): Promise<void> {
-  const now = deps.clock.now();
-  const row = await deps.db
+/** The session with its user and memberships, built once: every signed-in request runs it. */
+const sessionLookup = new QueryTemplate(['sessionId'], (db, p: { sessionId: string }) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -104,8 +105,12 @@ async function fromSession(deps: AuthDeps, request: FastifyRequest, cookie: stri
       'users.must_change_password',
       membershipsAt('sessions.user_id', 'sessions.establishment_id').as('memberships'),
     ])
-    .where('sessions.id', '=', sha256(cookie))
-    .executeTakeFirst();
+    .where('sessions.id', '=', p.sessionId),
+);
+
+async function fromSession(deps: AuthDeps, request: FastifyRequest, cookie: string): Promise<void> {
+  const now = deps.clock.now();
+  const row = await sessionLookup.executeTakeFirst(deps.db, { sessionId: sha256(cookie) });
   if (!row || row.disabled) return;
   const idleLimit = row.last_seen_at.getTime() + deps.sessionIdleMinutes * 60_000;
   if (row.expires_at.getTime() <= now.getTime() || idleLimit <= now.getTime()) {

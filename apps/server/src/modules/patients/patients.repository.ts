@@ -1,9 +1,9 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import { auditInsertSelect, type AuditInput } from '../../core/audit.ts';
 import type { RequestContext } from '../../core/context.ts';
 import type { Executor } from '../../core/db/index.ts';
-import { inCareOf, visibleTo } from './visibility.ts';
+import { QueryTemplate } from '../../core/db/query-template.ts';
+import { inCareOf, viewerOf, visibleTo, type Viewer } from './visibility.ts';
 
 /** SQL for patients, their identifiers and care relationships. Every read is scoped by visibility. */
 
@@ -101,13 +101,23 @@ export function searchCooperationForEmergency(db: Executor, ctx: RequestContext,
  */
 const EFFECTIVE_ID = sql`case when p.merged_into_id is null then p.id else p.merged_into_id end`;
 
+/** One patient looked up by a viewer: the parameters of the patient page's query. */
+interface PatientLookup extends Viewer {
+  cooperationId: string;
+  patientId: string;
+}
+
+function lookupOf(ctx: RequestContext, patientId: string): PatientLookup {
+  return { ...viewerOf(ctx), cooperationId: ctx.actor.cooperationId, patientId };
+}
+
 /** The visible patient's row, whether the actor's establishment cares for them, and open identity alerts. */
-function visiblePatientQuery(db: Executor, ctx: RequestContext, patientId: string) {
+function visiblePatientQuery(db: Executor, lookup: PatientLookup) {
   return db
     .selectFrom('patients as p')
     .select(PATIENT_COLUMNS)
     .select((eb) => [
-      inCareOf(ctx, EFFECTIVE_ID).as('in_care'),
+      inCareOf(lookup, EFFECTIVE_ID).as('in_care'),
       eb
         .selectFrom('identity_alerts as ia')
         .select(sql<string>`count(*)`.as('n'))
@@ -115,13 +125,13 @@ function visiblePatientQuery(db: Executor, ctx: RequestContext, patientId: strin
         .where((w) => w.or([w('ia.patient_id', '=', w.ref('p.id')), w('ia.candidate_id', '=', w.ref('p.id'))]))
         .as('open_alerts'),
     ])
-    .where('p.cooperation_id', '=', ctx.actor.cooperationId)
-    .where('p.id', '=', patientId)
-    .where(visibleTo(ctx, EFFECTIVE_ID));
+    .where('p.cooperation_id', '=', lookup.cooperationId)
+    .where('p.id', '=', lookup.patientId)
+    .where(visibleTo(lookup, EFFECTIVE_ID));
 }
 
 export function findVisiblePatient(db: Executor, ctx: RequestContext, patientId: string) {
-  return visiblePatientQuery(db, ctx, patientId).executeTakeFirst();
+  return visiblePatientQuery(db, lookupOf(ctx, patientId)).executeTakeFirst();
 }
 
 const IDENTIFIER_COLUMNS = [
@@ -148,9 +158,9 @@ const CARE_COLUMNS = [
  * patient is seen under emergency access, that access — in one statement (one round trip instead of four).
  * Timestamps inside the JSON arrive as ISO strings; `patientDetailFrom` turns them back into dates.
  */
-function visiblePatientDetailQuery(db: Executor, ctx: RequestContext, patientId: string) {
-  const cooperationId = ctx.actor.cooperationId;
-  return visiblePatientQuery(db, ctx, patientId).select((eb) => [
+function visiblePatientDetailQuery(db: Executor, lookup: PatientLookup) {
+  const cooperationId = lookup.cooperationId;
+  return visiblePatientQuery(db, lookup).select((eb) => [
     jsonArrayFrom(
       eb
         .selectFrom('patient_identifiers as pi')
@@ -175,13 +185,19 @@ function visiblePatientDetailQuery(db: Executor, ctx: RequestContext, patientId:
         .selectFrom('emergency_accesses as ea')
         .select(['ea.expires_at', 'ea.reason'])
         .whereRef('ea.patient_id', '=', 'p.id')
-        .where('ea.user_id', '=', ctx.actor.userId)
-        .where('ea.expires_at', '>', ctx.now)
+        .where('ea.user_id', '=', lookup.userId)
+        .where('ea.expires_at', '>', lookup.now)
         .orderBy('ea.expires_at', 'desc')
         .limit(1),
     ).as('emergency_access'),
   ]);
 }
+
+/** The patient page's query, built once: it runs on every opening of a patient's record. */
+const patientDetailTemplate = new QueryTemplate(
+  ['cooperationId', 'patientId', 'establishmentId', 'userId', 'unitIds', 'today', 'now'],
+  visiblePatientDetailQuery,
+);
 
 type PatientDetailJsonRow = Awaited<
   ReturnType<ReturnType<typeof visiblePatientDetailQuery>['executeTakeFirstOrThrow']>
@@ -210,29 +226,7 @@ export async function findVisiblePatientDetail(
   ctx: RequestContext,
   patientId: string,
 ): Promise<PatientDetailParts | undefined> {
-  const row = await visiblePatientDetailQuery(db, ctx, patientId).executeTakeFirst();
-  return row && patientDetailFrom(row);
-}
-
-/**
- * The patient page's read and its `patient.read` audit event in ONE statement: the event is inserted by a
- * data-modifying CTE over the row read, so it exists exactly when the patient was found and visible, is
- * flagged `emergency` when the patient is seen only under emergency access, and commits (sealed into the
- * chain) with the statement, before any byte of the answer is sent. Not found → no row, no event.
- */
-export async function readVisiblePatientDetailAudited(
-  db: Executor,
-  ctx: RequestContext,
-  patientId: string,
-  audit: AuditInput,
-  auditId: string,
-): Promise<PatientDetailParts | undefined> {
-  const read = visiblePatientDetailQuery(db, ctx, patientId);
-  const result =
-    await sql<PatientDetailJsonRow>`with p as (${read}), logged as (${auditInsertSelect(audit, auditId, 'p', { emergency: sql`not p.in_care` })}) select p.* from p`.execute(
-      db,
-    );
-  const row = result.rows[0];
+  const row = await patientDetailTemplate.executeTakeFirst(db, lookupOf(ctx, patientId));
   return row && patientDetailFrom(row);
 }
 

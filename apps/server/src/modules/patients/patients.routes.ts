@@ -20,7 +20,7 @@ const SearchQuery = PatientSearchQuery.extend({ scope: z.enum(['care', 'cooperat
 
 export function patientRoutes(app: FastifyInstance, deps: ModuleDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const d: service.PatientsDeps = { db: deps.db, ids: deps.ids };
+  const d: service.PatientsDeps = { db: deps.db, ids: deps.ids, auditBatcher: deps.auditBatcher };
   const tags = ['patients'];
 
   api.get(

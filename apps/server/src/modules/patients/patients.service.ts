@@ -12,6 +12,7 @@ import type {
 } from '@passerelle/contracts';
 import type { Kysely } from 'kysely';
 import { appendAudit, auditFrom } from '../../core/audit.ts';
+import type { AuditBatcher } from '../../core/audit-batch.ts';
 import { parisDate } from '../../core/clock.ts';
 import { actingEstablishment, requirePermission, type RequestContext } from '../../core/context.ts';
 import type { DB, Executor, Tx } from '../../core/db/index.ts';
@@ -33,6 +34,7 @@ import { presentAccessLog, presentDetail, presentSummary } from './patients.pres
 export interface PatientsDeps {
   db: Kysely<DB>;
   ids: IdGenerator;
+  auditBatcher: AuditBatcher;
 }
 
 /** How long an emergency access ("bris de glace") lasts before it must be asked again. */
@@ -167,14 +169,21 @@ function detailFrom(ctx: RequestContext, parts: repo.PatientDetailParts): Patien
 }
 
 /**
- * Reads a patient the actor may see; the read is audited — flagged when under emergency access — in the same
- * statement, so no answer leaves without its event committed.
+ * Reads a patient the actor may see. The read is audited — flagged when the patient is seen only under
+ * emergency access — and the answer waits until the event is committed, so none leaves without it. The event
+ * goes through the group commit: concurrent reads of the cooperation share one commit of the chain.
  */
 export async function getPatient(deps: PatientsDeps, ctx: RequestContext, patientId: string): Promise<PatientDetail> {
   actingEstablishment(ctx);
-  const audit = auditFrom(ctx, 'patient.read', { patientId, resourceType: 'patient', resourceId: patientId });
-  const parts = await repo.readVisiblePatientDetailAudited(deps.db, ctx, patientId, audit, deps.ids.uuid());
+  const parts = await repo.findVisiblePatientDetail(deps.db, ctx, patientId);
   if (!parts) throw notFound('Patient');
+  const audit = auditFrom(ctx, 'patient.read', {
+    patientId,
+    resourceType: 'patient',
+    resourceId: patientId,
+    emergency: !parts.row.in_care,
+  });
+  await deps.auditBatcher.append(audit, deps.ids.uuid());
   return detailFrom(ctx, parts);
 }
 
