@@ -28,7 +28,6 @@ export function createBoardEvents(deps: Pick<ModuleDeps, 'database'>): BoardEven
   const listeners = new Map<string, Set<BoardListener>>();
   let started: Promise<void> | undefined;
   let stop: (() => Promise<void>) | undefined;
-  let closed = false;
 
   const dispatch = (payload: string | undefined) => {
     if (!payload) return;
@@ -62,7 +61,6 @@ export function createBoardEvents(deps: Pick<ModuleDeps, 'database'>): BoardEven
       };
     },
     async close() {
-      closed = true;
       listeners.clear();
       if (started) await started.catch(() => undefined);
       await stop?.();
