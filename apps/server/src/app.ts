@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -21,6 +20,7 @@ import type { Config } from './core/config.ts';
 import type { Database } from './core/db/index.ts';
 import { registerAuth } from './core/http/auth-plugin.ts';
 import { registerErrorHandler } from './core/http/error-handler.ts';
+import { registerSecurityHeaders } from './core/http/security-headers.ts';
 import { registerMetrics } from './core/http/metrics.ts';
 import { randomIds, type IdGenerator } from './core/ids.ts';
 import { loggerOptions } from './core/logger.ts';
@@ -76,21 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandler(app);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    hsts: config.secureCookies,
-  });
+  registerSecurityHeaders(app, { hsts: config.secureCookies });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

@@ -24,7 +24,17 @@ export class ManualClock implements Clock {
 // Building an Intl formatter costs far more than using one: this runs on every patient read.
 const PARIS_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
 
+let lastMinute = NaN;
+let lastDate = '';
+
 /** Local calendar date (Europe/Paris) as YYYY-MM-DD, for care-relationship periods. */
 export function parisDate(at: Date): string {
-  return PARIS_DATE.format(at);
+  // Paris is a whole number of hours from UTC, so the date is the same throughout a UTC minute: format once a
+  // minute, not on every read.
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = PARIS_DATE.format(at);
+    lastMinute = minute;
+  }
+  return lastDate;
 }
