@@ -18,12 +18,13 @@ import { AuditBatcher } from './core/audit-batch.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import type { Database } from './core/db/index.ts';
-import { registerAuth } from './core/http/auth-plugin.ts';
+import { registerAuth, type SessionRow } from './core/http/auth-plugin.ts';
+import { SessionCache } from './core/http/session-cache.ts';
 import { registerErrorHandler } from './core/http/error-handler.ts';
 import { registerSecurityHeaders } from './core/http/security-headers.ts';
 import { registerMetrics } from './core/http/metrics.ts';
 import { randomIds, type IdGenerator } from './core/ids.ts';
-import { loggerOptions } from './core/logger.ts';
+import { loggerOptions, RequestLog } from './core/logger.ts';
 import type { Mailer } from './core/mailer.ts';
 import { registerModules, type ModuleDeps, type OidcDriver } from './modules/index.ts';
 
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.logging === false
         ? false
         : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    logController: new RequestLog(),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     genReqId: () => ids.uuid(),
@@ -104,7 +106,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   registerMetrics(app);
-  registerAuth(app, { db: database.db, clock, sessionIdleMinutes: config.sessionIdleMinutes });
+  const sessions = new SessionCache<SessionRow>({ ttlMs: config.sessionCacheSeconds * 1000 });
+  await sessions.start(database);
+  app.addHook('onClose', () => sessions.close());
+  registerAuth(app, { db: database.db, clock, sessionIdleMinutes: config.sessionIdleMinutes, sessions });
 
   app.get('/healthz', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => {

@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
     .positive()
     .default(12 * 60),
   PASSERELLE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
+  /** How long a server reuses a session it resolved (kept right by database announcements); 0 turns it off. */
+  PASSERELLE_SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   PASSERELLE_SMTP_URL: z.string().optional(),
   PASSERELLE_MAIL_FROM: z.string().default('passerelle@localhost'),
   PASSERELLE_OIDC_ISSUER: z.string().url().optional(),
@@ -48,6 +50,7 @@ export type Config = {
   secureCookies: boolean;
   sessionTtlMinutes: number;
   sessionIdleMinutes: number;
+  sessionCacheSeconds: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   oidc:
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.PASSERELLE_SECURE_COOKIES ?? publicUrl.startsWith('https:'),
     sessionTtlMinutes: e.PASSERELLE_SESSION_TTL_MINUTES,
     sessionIdleMinutes: e.PASSERELLE_SESSION_IDLE_MINUTES,
+    sessionCacheSeconds: e.PASSERELLE_SESSION_CACHE_SECONDS,
     smtpUrl: e.PASSERELLE_SMTP_URL,
     mailFrom: e.PASSERELLE_MAIL_FROM,
     oidc:

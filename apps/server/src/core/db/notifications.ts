@@ -11,6 +11,12 @@ export interface ChannelHandlers {
 }
 
 export interface Subscription {
+  /**
+   * Resolves once every notification committed before the call has been handed to `message`. PostgreSQL sends
+   * a listening session the notifications already committed before it answers a statement, so a round trip on
+   * the listening session is that barrier; PGlite hands them over before the statement that committed returns.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,7 @@ export async function listenChannel(
     await sql`listen ${sql.raw(channel)}`.execute(target.db);
     handlers.connected?.(true);
     return {
+      async settle() {},
       async close() {
         off();
         handlers.connected?.(false);
@@ -84,6 +91,9 @@ export async function listenChannel(
   const attempt = () => void connect().catch(again);
   await connect().catch(again);
   return {
+    async settle() {
+      await client?.query('select 1');
+    },
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);

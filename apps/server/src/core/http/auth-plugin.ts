@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Actor, RequestContext } from '../context.ts';
 import { enterCooperation, runInScope } from '../db/cooperation-scope.ts';
 import { QueryTemplate } from '../db/query-template.ts';
+import type { SessionCache } from './session-cache.ts';
 import type { DB } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 
@@ -58,6 +59,7 @@ interface AuthDeps {
   db: Kysely<DB>;
   clock: Clock;
   sessionIdleMinutes: number;
+  sessions: SessionCache<SessionRow>;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -108,12 +110,38 @@ const sessionLookup = new QueryTemplate(['sessionId'], (db, p: { sessionId: stri
     .where('sessions.id', '=', p.sessionId),
 );
 
+export type SessionRow = NonNullable<Awaited<ReturnType<typeof sessionLookup.executeTakeFirst>>>;
+
+function sessionEnded(deps: AuthDeps, row: SessionRow, now: Date): boolean {
+  const idleLimit = row.last_seen_at.getTime() + deps.sessionIdleMinutes * 60_000;
+  return row.expires_at.getTime() <= now.getTime() || idleLimit <= now.getTime();
+}
+
+/**
+ * The session row: from the session cache on reads, from the database otherwise. Writes always read it afresh
+ * (their CSRF token and stage are checked against the stored row), and a cached row that looks expired is read
+ * again before the session is ended (another server may have seen the user since).
+ */
+async function findSession(deps: AuthDeps, request: FastifyRequest, id: string, now: Date) {
+  if (SAFE_METHODS.has(request.method)) {
+    const cached = deps.sessions.get(id, now.getTime());
+    if (cached && !sessionEnded(deps, cached, now)) return cached;
+    if (cached) deps.sessions.drop(id);
+  }
+  const token = deps.sessions.begin();
+  const row = await sessionLookup.executeTakeFirst(deps.db, { sessionId: id });
+  if (row && !row.disabled && !sessionEnded(deps, row, now)) {
+    deps.sessions.put(id, row.user_id, row, token, now.getTime());
+  }
+  return row;
+}
+
 async function fromSession(deps: AuthDeps, request: FastifyRequest, cookie: string): Promise<void> {
   const now = deps.clock.now();
-  const row = await sessionLookup.executeTakeFirst(deps.db, { sessionId: sha256(cookie) });
+  const row = await findSession(deps, request, sha256(cookie), now);
   if (!row || row.disabled) return;
-  const idleLimit = row.last_seen_at.getTime() + deps.sessionIdleMinutes * 60_000;
-  if (row.expires_at.getTime() <= now.getTime() || idleLimit <= now.getTime()) {
+  if (sessionEnded(deps, row, now)) {
+    deps.sessions.drop(row.id);
     await deps.db.deleteFrom('sessions').where('id', '=', row.id).execute();
     return;
   }
@@ -126,6 +154,8 @@ async function fromSession(deps: AuthDeps, request: FastifyRequest, cookie: stri
   // Sliding idle expiry, written at most once a minute so reads stay reads.
   if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
     await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+    // The cached row too (no announcement for this column: migration 0014).
+    row.last_seen_at = now;
   }
   const { roles, unitIds } =
     row.stage === 'active' && row.establishment_id ? rolesFrom(row.memberships) : { roles: [], unitIds: null };
@@ -209,6 +239,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
 
   // Each request is its own unit of work for row-level security, filled with the actor's cooperation below.
   app.addHook('onRequest', (_request, _reply, done) => runInScope(done));
+  // A write may have changed sessions (sign-out, a role withdrawn…): before it is answered, this process reads
+  // the announcements of what it committed, so the client's next request cannot meet a stale cached session.
+  app.addHook('onSend', async (request) => {
+    if (!SAFE_METHODS.has(request.method)) await deps.sessions.settle();
+  });
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.public) {
